@@ -1,0 +1,142 @@
+"""The default government-PR taxonomy (topics) and sensitive-issue flags, as seed terms.
+
+Terms are matched on `normalize_for_match` output, so write them in standard spelling, lower
+case; a trailing `*` matches any word starting so ("korup*"); several words are a phrase. An
+agency can replace or extend the topics with its own TOML file (`[classifier] taxonomy`):
+
+    [topics]
+    pendidikan = ["sekolah", "guru", "zonasi", "kip kuliah"]
+    pariwisata = ["wisata", "hotel", "turis*"]
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import tomllib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from monitor.errors import ConfigError, ConfigProblem
+from monitor.text.normalize import normalize_for_match
+
+DEFAULT_TOPICS: dict[str, list[str]] = {
+    "kesehatan": ["kesehatan", "rumah sakit", "puskesmas", "dokter", "perawat", "tenaga kesehatan", "bpjs*",
+                  "vaksin*", "imunisasi", "stunting", "demam berdarah", "dbd", "diare", "obat", "pasien", "wabah",
+                  "covid*", "gizi", "posyandu", "dinas kesehatan", "fasilitas kesehatan"],
+    "pendidikan": ["sekolah", "guru", "siswa", "murid", "mahasiswa", "kampus", "universitas", "ppdb", "zonasi",
+                   "beasiswa", "kurikulum", "pendidikan", "ujian", "honorer", "kip kuliah", "pesantren"],
+    "ekonomi_harga": ["harga", "inflasi", "sembako", "beras", "minyak goreng", "cabai", "bbm", "pertalite",
+                      "umkm", "pasar", "pajak", "retribusi", "upah", "umr", "ump", "ekonomi", "investasi",
+                      "pengangguran", "phk", "lapangan kerja", "tarif", "mahal", "subsidi"],
+    "infrastruktur_transportasi": ["jalan rusak", "jalan berlubang", "jembatan", "tol", "macet", "kemacetan",
+                                   "angkot", "bus", "transjakarta", "krl", "kereta", "lrt", "mrt", "terminal",
+                                   "pelabuhan", "bandara", "infrastruktur", "proyek", "trotoar", "drainase",
+                                   "gorong-gorong", "pompa", "lampu jalan", "aspal*"],
+    "bencana": ["banjir", "kebanjiran", "longsor", "gempa", "tsunami", "erupsi", "gunung meletus", "kebakaran",
+                "puting beliung", "angin kencang", "kekeringan", "pengungsi", "mengungsi", "evakuasi", "bpbd",
+                "bnpb", "tanggap darurat", "genangan", "rob", "siaga", "korban jiwa"],
+    "hukum_korupsi": ["korupsi", "korup*", "suap", "gratifikasi", "kpk", "pungli", "pungutan liar", "kejaksaan",
+                      "tersangka", "terdakwa", "vonis", "sidang", "pengadilan", "penyelewengan", "mark up",
+                      "markup", "penggelapan", "mafia", "ott"],
+    "keamanan_ketertiban": ["polisi", "polres", "polda", "satpol pp", "begal", "tawuran", "pencurian", "curanmor",
+                            "kriminal", "narkoba", "penipuan", "perampokan", "pembunuhan", "keamanan",
+                            "ketertiban", "razia", "premanisme", "geng motor"],
+    "politik_pemilu": ["pemilu", "pilkada", "pilpres", "kampanye", "caleg", "partai", "dprd", "dpr", "kpu",
+                       "bawaslu", "suara", "koalisi", "oposisi", "politik", "politisi", "gubernur", "bupati",
+                       "wali kota", "walikota", "menteri", "presiden", "netralitas asn"],
+    "lingkungan": ["sampah", "polusi", "pencemaran", "limbah", "kualitas udara", "ispu", "hutan", "deforestasi",
+                   "tambang", "sungai tercemar", "emisi", "lingkungan", "tpa", "daur ulang", "abrasi", "mangrove"],
+    "pelayanan_publik": ["pelayanan", "layanan", "ktp", "e-ktp", "kk", "akta", "dukcapil", "perizinan", "izin",
+                         "antrean", "antre", "loket", "pdam", "air bersih", "listrik", "pln", "samsat", "sim",
+                         "aduan", "pengaduan", "lapor", "birokrasi", "petugas", "website error", "aplikasi"],
+    "sosial_bantuan": ["bansos", "bantuan sosial", "bantuan", "blt", "pkh", "sembako gratis", "dtks", "miskin",
+                       "kemiskinan", "penerima bantuan", "disabilitas", "lansia", "yatim", "rumah tidak layak",
+                       "dapur umum", "santunan"],
+    "sara_agama": ["agama", "masjid", "gereja", "pura", "vihara", "klenteng", "ibadah", "umat", "ulama",
+                   "pendeta", "intoleransi", "toleransi", "penistaan", "sara", "suku", "etnis", "rasis*",
+                   "kafir", "syiah", "ahmadiyah"],
+}
+
+DEFAULT_FLAGS: dict[str, list[str]] = {
+    "hoaks": ["hoaks", "hoax", "kabar bohong", "berita bohong", "disinformasi", "misinformasi", "cek fakta",
+              "tidak benar", "klarifikasi", "fitnah", "editan", "sebarkan", "viralkan", "jangan percaya"],
+    "ujaran_kebencian": ["kafir", "antek asing", "aseng", "pribumi", "usir", "bantai", "penistaan", "rasis*",
+                         "anjing", "babi", "monyet", "bangsat", "kampret", "cebong", "kadrun"],
+    "protes": ["demo", "demonstrasi", "unjuk rasa", "mogok", "aksi massa", "long march", "orasi", "blokade",
+               "protes", "menolak", "tolak", "boikot", "turun ke jalan", "massa aksi"],
+    "bencana": ["banjir", "longsor", "gempa", "tsunami", "erupsi", "kebakaran", "puting beliung", "korban jiwa",
+                "mengungsi", "pengungsi", "tanggap darurat", "rob"],
+    "korupsi": ["korupsi", "korup*", "suap", "gratifikasi", "pungli", "pungutan liar", "mark up", "markup",
+                "penggelapan", "uang pelicin", "kpk", "ott", "penyelewengan"],
+    "kegagalan_layanan": ["tidak ada petugas", "belum datang", "tidak datang", "lambat", "lamban", "mati",
+                          "padam", "tidak berfungsi", "rusak", "error", "antre berjam", "dipersulit",
+                          "ditelantarkan", "terlantar", "tidak ditanggapi", "tidak direspons", "mangkrak",
+                          "belum cair", "tidak cair", "terlambat", "telat"],
+    "ancaman_kekerasan": ["bunuh", "bakar", "serang", "ancam*", "teror", "bom", "tembak", "bacok", "pukul",
+                          "hajar", "gebuk", "bantai", "senjata tajam", "sajam", "tawuran", "ledakkan"],
+}
+
+
+@dataclass(frozen=True)
+class _Term:
+    words: tuple[str, ...]
+    prefix: bool  # last word is a prefix (trailing *)
+
+
+def _compile(term: str) -> _Term:
+    prefix = term.endswith("*")
+    words = tuple(normalize_for_match(term.rstrip("*")).split())
+    return _Term(words, prefix)
+
+
+class KeywordTagger:
+    """Multi-label tagging by seed terms: score = 1 - exp(-hits), labels at score >= threshold."""
+
+    def __init__(self, labels: Mapping[str, Sequence[str]], threshold: float = 0.5):
+        self.threshold = threshold
+        self._terms = {label: [t for t in map(_compile, terms) if t.words] for label, terms in labels.items()}
+        self._pattern_cache: dict[_Term, re.Pattern[str]] = {}
+
+    @property
+    def labels(self) -> list[str]:
+        return list(self._terms)
+
+    def _pattern(self, term: _Term) -> re.Pattern[str]:
+        pattern = self._pattern_cache.get(term)
+        if pattern is None:
+            body = r"\s+".join(re.escape(w) for w in term.words)
+            end = "" if term.prefix else r"(?!\S)"
+            pattern = re.compile(rf"(?<!\S){body}{end}")
+            self._pattern_cache[term] = pattern
+        return pattern
+
+    def scores(self, normalized: str) -> dict[str, float]:
+        out = {}
+        for label, terms in self._terms.items():
+            hits = sum(len(self._pattern(t).findall(normalized)) for t in terms)
+            if hits:
+                out[label] = round(1 - math.exp(-hits), 4)
+        return out
+
+    def tag(self, normalized: str) -> tuple[tuple[str, ...], dict[str, float]]:
+        scores = self.scores(normalized)
+        labels = tuple(sorted((l for l, s in scores.items() if s >= self.threshold), key=lambda l: -scores[l]))
+        return labels, scores
+
+
+def load_taxonomy(path: Path | None) -> dict[str, list[str]]:
+    """The default topics, or the agency's own from a TOML file with a [topics] table."""
+    if path is None:
+        return DEFAULT_TOPICS
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError([ConfigProblem(str(path), "(file)", f"taksonomi tidak bisa dibaca: {exc}")]) from None
+    topics = data.get("topics")
+    if not isinstance(topics, dict) or not all(
+        isinstance(v, list) and all(isinstance(t, str) for t in v) for v in topics.values()
+    ):
+        raise ConfigError([ConfigProblem(str(path), "topics", "harus tabel: nama_topik = [\"kata\", ...]")])
+    return topics

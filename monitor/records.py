@@ -1,0 +1,258 @@
+"""The nouns that flow through the pipeline: frozen records, never dicts between stages."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field, fields, replace
+from datetime import datetime, timezone
+from enum import Enum
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+# Query parameters that only track campaigns; dropping them makes syndicated links collapse.
+_TRACKING_PARAMS = frozenset(
+    {"utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content", "fbclid", "gclid", "ref"}
+)
+
+
+def canonical_url(url: str) -> str:
+    """Lower-case scheme and host, drop fragments, tracking parameters and trailing slashes."""
+    parts = urlsplit(url.strip())
+    query = urlencode(sorted((k, v) for k, v in parse_qsl(parts.query) if k.lower() not in _TRACKING_PARAMS))
+    path = parts.path.rstrip("/") or "/"
+    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, query, ""))
+
+
+def mention_id(source: str, *, platform_id: str | None = None, url: str | None = None, text: str = "") -> str:
+    """A stable id: the platform's own id when there is one, else the canonical URL, else the text."""
+    if platform_id:
+        key = f"{source}|id|{platform_id}"
+    elif url:
+        key = f"url|{canonical_url(url)}"
+    else:
+        key = f"{source}|text|{text.strip()}"
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+
+
+def utc(dt: datetime) -> datetime:
+    """Naive datetimes are taken as UTC; aware ones are converted."""
+    if dt.tzinfo is None:
+        return dt.replace(tzinfo=timezone.utc)
+    return dt.astimezone(timezone.utc)
+
+
+class Sentiment(str, Enum):
+    POSITIVE = "positive"
+    NEUTRAL = "neutral"
+    NEGATIVE = "negative"
+
+
+class Severity(str, Enum):
+    INFO = "info"
+    WARNING = "warning"
+    CRITICAL = "critical"
+
+    @property
+    def rank(self) -> int:
+        return ["info", "warning", "critical"].index(self.value)
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One news item or post about the agency, as collected."""
+
+    id: str
+    source: str
+    channel: str
+    url: str | None
+    title: str
+    text: str
+    published_at: datetime
+    collected_at: datetime
+    author: str | None = None
+    language: str | None = None
+    engagement: int | None = None
+    reach: int | None = None
+    # True when the source gave no date and published_at fell back to collected_at.
+    date_estimated: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["published_at"] = self.published_at.isoformat()
+        data["collected_at"] = self.collected_at.isoformat()
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Mention:
+        known = {f.name for f in fields(cls)}
+        values = {k: v for k, v in data.items() if k in known}
+        values["published_at"] = utc(datetime.fromisoformat(values["published_at"]))
+        values["collected_at"] = utc(datetime.fromisoformat(values["collected_at"]))
+        return cls(**values)
+
+
+@dataclass(frozen=True)
+class Classification:
+    """What a classifier said about one text, with the scores and the model that said it."""
+
+    sentiment: Sentiment | None
+    scores: dict[str, float]
+    topics: tuple[str, ...]
+    topic_scores: dict[str, float]
+    flags: tuple[str, ...]
+    model: str
+    language: str | None = None
+    # Why no sentiment was given (empty text, not Indonesian, ...); None when classified.
+    reason: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "sentiment": self.sentiment.value if self.sentiment else None,
+            "scores": self.scores,
+            "topics": list(self.topics),
+            "topic_scores": self.topic_scores,
+            "flags": list(self.flags),
+            "model": self.model,
+            "language": self.language,
+            "reason": self.reason,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Classification:
+        return cls(
+            sentiment=Sentiment(data["sentiment"]) if data.get("sentiment") else None,
+            scores=dict(data.get("scores") or {}),
+            topics=tuple(data.get("topics") or ()),
+            topic_scores=dict(data.get("topic_scores") or {}),
+            flags=tuple(data.get("flags") or ()),
+            model=data.get("model", "unknown"),
+            language=data.get("language"),
+            reason=data.get("reason"),
+        )
+
+
+@dataclass(frozen=True)
+class EnrichedMention:
+    """A mention after enrichment: normalized text, classification, matched watchlists."""
+
+    mention: Mention
+    normalized_text: str
+    classification: Classification
+    watchlists: tuple[str, ...] = ()
+    # Mentions of the same story (syndicated copies) share a story id.
+    story_id: str | None = None
+
+    @property
+    def id(self) -> str:
+        return self.mention.id
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "mention": self.mention.to_json(),
+            "normalized_text": self.normalized_text,
+            "classification": self.classification.to_json(),
+            "watchlists": list(self.watchlists),
+            "story_id": self.story_id,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> EnrichedMention:
+        return cls(
+            mention=Mention.from_json(data["mention"]),
+            normalized_text=data["normalized_text"],
+            classification=Classification.from_json(data["classification"]),
+            watchlists=tuple(data.get("watchlists") or ()),
+            story_id=data.get("story_id"),
+        )
+
+
+@dataclass(frozen=True)
+class PostRef:
+    """A notable post quoted in an alert: the most-reached mentions of the incident."""
+
+    mention_id: str
+    title: str
+    url: str | None
+    source: str
+    author: str | None = None
+    reach: int | None = None
+    published_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Alert:
+    """One message a rule wants delivered to its alerters."""
+
+    id: str
+    rule: str
+    severity: Severity
+    title: str
+    summary: str
+    fired_at: datetime
+    group_key: str = ""
+    incident_id: str | None = None
+    # "opened", "updated", "escalated" or "resolved": where the incident is in its life.
+    event: str = "opened"
+    count: int = 0
+    # The comparable count before (a seasonal baseline or the previous window), when known.
+    baseline: float | None = None
+    window_start: datetime | None = None
+    window_end: datetime | None = None
+    sentiment_split: dict[str, int] = field(default_factory=dict)
+    top_sources: tuple[tuple[str, int], ...] = ()
+    top_posts: tuple[PostRef, ...] = ()
+    watchlists: tuple[str, ...] = ()
+    mention_ids: tuple[str, ...] = ()
+    alerters: tuple[str, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["severity"] = self.severity.value
+        for key in ("fired_at", "window_start", "window_end"):
+            value = getattr(self, key)
+            data[key] = value.isoformat() if value else None
+        data["top_posts"] = [
+            {**asdict(p), "published_at": p.published_at.isoformat() if p.published_at else None}
+            for p in self.top_posts
+        ]
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Alert:
+        values = dict(data)
+        values["severity"] = Severity(values["severity"])
+        for key in ("fired_at", "window_start", "window_end"):
+            if values.get(key):
+                values[key] = utc(datetime.fromisoformat(values[key]))
+        values["top_posts"] = tuple(
+            PostRef(**{**p, "published_at": utc(datetime.fromisoformat(p["published_at"])) if p.get("published_at") else None})
+            for p in values.get("top_posts") or ()
+        )
+        values["top_sources"] = tuple((str(s), int(c)) for s, c in values.get("top_sources") or ())
+        for key in ("mention_ids", "watchlists", "alerters"):
+            values[key] = tuple(values.get(key) or ())
+        return cls(**values)
+
+
+@dataclass(frozen=True)
+class Incident:
+    """A developing situation: one per rule and grouping key while it stays open."""
+
+    id: str
+    rule: str
+    group_key: str
+    severity: Severity
+    status: str  # "open" or "resolved"
+    opened_at: datetime
+    updated_at: datetime
+    count: int
+    title: str
+    resolved_at: datetime | None = None
+
+    def with_update(self, **changes: Any) -> Incident:
+        return replace(self, **changes)
+
+
+def dumps(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, sort_keys=True)

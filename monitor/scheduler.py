@@ -1,0 +1,66 @@
+"""APScheduler wiring: each source on its own interval, rules after each batch, clean stop.
+
+The jobs are the same functions `monitor once` calls; the scheduler only decides when.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+from datetime import timedelta
+
+from apscheduler.schedulers.blocking import BlockingScheduler
+
+from monitor.config import MonitorConfig
+from monitor.pipeline import Pipeline, build_pipeline
+
+log = logging.getLogger(__name__)
+
+# Failed alert deliveries are retried on this rhythm (each row also has its own backoff).
+DELIVERY_RETRY = timedelta(seconds=30)
+
+
+def collect_then_process(pipeline: Pipeline, source: str) -> None:
+    report = pipeline.collect(source)
+    if report.new:
+        pipeline.process()
+        pipeline.evaluate()
+        pipeline.deliver()
+
+
+def evaluate_and_deliver(pipeline: Pipeline) -> None:
+    pipeline.process()  # picks up what an earlier store outage left in the inbox
+    pipeline.evaluate()
+    pipeline.deliver()
+
+
+def build_scheduler(pipeline: Pipeline) -> BlockingScheduler:
+    scheduler = BlockingScheduler(timezone="UTC", job_defaults={"coalesce": True, "max_instances": 1})
+    config = pipeline.config
+    for source in config.sources:
+        if source.enabled:
+            scheduler.add_job(collect_then_process, "interval", args=(pipeline, source.name), id=f"collect:{source.name}",
+                              seconds=source.interval.total_seconds(), next_run_time=pipeline.clock.now())
+    scheduler.add_job(evaluate_and_deliver, "interval", args=(pipeline,), id="evaluate",
+                      seconds=config.monitor.evaluate_interval.total_seconds())
+    scheduler.add_job(pipeline.deliver, "interval", id="deliver", seconds=DELIVERY_RETRY.total_seconds())
+    return scheduler
+
+
+def run_forever(config: MonitorConfig) -> None:
+    pipeline = build_pipeline(config)
+    scheduler = build_scheduler(pipeline)
+
+    def stop(signum: int, _frame: object) -> None:
+        log.info("sinyal %s diterima; menghentikan layanan dengan rapi", signal.Signals(signum).name)
+        scheduler.shutdown(wait=True)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    log.info("layanan berjalan: %d sumber, %d aturan; data di %s", len(config.sources), len(config.rules),
+             config.data_dir)
+    try:
+        scheduler.start()
+    finally:
+        pipeline.close()
+        log.info("layanan berhenti")

@@ -1,0 +1,88 @@
+"""The monitor's own state (incidents, rule progress, outbox, fingerprints) in one SQLite file.
+
+One file so that opening an incident and queueing its alert happen in one transaction: a crash
+between the two can neither lose the alert nor send it twice.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS incidents (
+    id TEXT PRIMARY KEY,
+    rule TEXT NOT NULL,
+    group_key TEXT NOT NULL,
+    severity TEXT NOT NULL,
+    status TEXT NOT NULL,
+    opened_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    last_alert_at TEXT NOT NULL,
+    count INTEGER NOT NULL,
+    title TEXT NOT NULL,
+    resolved_at TEXT
+);
+CREATE UNIQUE INDEX IF NOT EXISTS incidents_open ON incidents(rule, group_key) WHERE status = 'open';
+CREATE TABLE IF NOT EXISTS rule_runs (rule TEXT PRIMARY KEY, evaluated_until TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS rule_seen (rule TEXT NOT NULL, mention_id TEXT NOT NULL, PRIMARY KEY (rule, mention_id));
+CREATE TABLE IF NOT EXISTS outbox (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    alert_id TEXT NOT NULL,
+    alerter TEXT NOT NULL,
+    incident_id TEXT,
+    payload TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT 'pending',
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at TEXT NOT NULL,
+    last_error TEXT,
+    sent_at TEXT,
+    UNIQUE (alert_id, alerter)
+);
+CREATE TABLE IF NOT EXISTS threads (
+    incident_id TEXT NOT NULL, alerter TEXT NOT NULL, ref TEXT NOT NULL, PRIMARY KEY (incident_id, alerter)
+);
+CREATE TABLE IF NOT EXISTS fingerprints (fingerprint TEXT PRIMARY KEY, mention_id TEXT NOT NULL);
+"""
+
+
+class StateDB:
+    def __init__(self, path: Path | str):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.lock = threading.RLock()
+        self.db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=FULL")
+        self.db.executescript(_SCHEMA)
+        self._depth = 0
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """Nested uses join the outer transaction; only the outermost commits."""
+        with self.lock:
+            outer = self._depth == 0
+            if outer:
+                self.db.execute("BEGIN IMMEDIATE")
+            self._depth += 1
+            try:
+                yield self.db
+            except BaseException:
+                self._depth -= 1
+                if outer:
+                    self.db.execute("ROLLBACK")
+                raise
+            self._depth -= 1
+            if outer:
+                self.db.execute("COMMIT")
+
+    def query(self, sql: str, params: tuple = ()) -> list[tuple]:
+        with self.lock:
+            return self.db.execute(sql, params).fetchall()
+
+    def close(self) -> None:
+        with self.lock:
+            self.db.close()
