@@ -218,33 +218,38 @@ def _problems(exc: ValidationError, file: str, prefix: tuple = ()) -> list[Confi
     return problems
 
 
-def _plugin_problems(config: MonitorConfig, file: str) -> list[ConfigProblem]:
-    """Validate each plugin's own options against the plugin registries."""
-    from monitor.alerters import ALERTERS
-    from monitor.collectors import COLLECTORS
-    from monitor.store import STORES
+def _plugin_problems(loc: tuple, entry: PluginConfig, registry: dict[str, type], file: str) -> list[ConfigProblem]:
+    """Validate one plugin entry's own options against its plugin's Options model."""
+    plugin = registry.get(entry.type)
+    if plugin is None:
+        known = ", ".join(sorted(registry))
+        return [ConfigProblem(file, _key((*loc, "type")), f"tipe '{entry.type}' tidak dikenal (pilihan: {known})")]
+    try:
+        plugin.Options.model_validate(entry.options())
+    except ValidationError as exc:
+        return _problems(exc, file, loc)
+    return []
 
-    problems: list[ConfigProblem] = []
-    families: list[tuple[str, dict, list[tuple[tuple, PluginConfig]]]] = [
-        ("sources", COLLECTORS, [(("sources", i), s) for i, s in enumerate(config.sources)]),
-        ("store", STORES, [(("store",), config.store)]),
-        ("alerters", ALERTERS, [(("alerters", n), a) for n, a in config.alerters.items()]),
-    ]
-    for _family, registry, entries in families:
-        for loc, entry in entries:
-            plugin = registry.get(entry.type)
-            if plugin is None:
-                known = ", ".join(sorted(registry))
-                problems.append(ConfigProblem(file, _key((*loc, "type")), f"tipe '{entry.type}' tidak dikenal (pilihan: {known})"))
-                continue
-            try:
-                plugin.Options.model_validate(entry.options())
-            except ValidationError as exc:
-                problems.extend(_problems(exc, file, loc))
-    names = [s.name for s in config.sources]
-    for name in {n for n in names if names.count(n) > 1}:
+
+def _source_problems(raw_sources: Any, file: str) -> tuple[list[SourceConfig], list[ConfigProblem]]:
+    """Sources one by one, so one broken entry does not hide the problems of the others."""
+    from monitor.collectors import COLLECTORS
+
+    if not isinstance(raw_sources, list):
+        return [], [ConfigProblem(file, "sources", "harus daftar [[sources]]")]
+    sources, problems = [], []
+    for i, raw in enumerate(raw_sources):
+        try:
+            source = SourceConfig.model_validate(raw)
+        except ValidationError as exc:
+            problems += _problems(exc, file, ("sources", i))
+            continue
+        problems += _plugin_problems(("sources", i), source, COLLECTORS, file)
+        sources.append(source)
+    names = [s.name for s in sources]
+    for name in sorted({n for n in names if names.count(n) > 1}):
         problems.append(ConfigProblem(file, "sources", f"nama sumber '{name}' dipakai lebih dari sekali"))
-    return problems
+    return sources, problems
 
 
 def _rule_problems(config: MonitorConfig) -> list[ConfigProblem]:
@@ -294,24 +299,34 @@ def _load_rules(rules_dir: Path, problems: list[ConfigProblem]) -> list[RuleConf
     return rules
 
 
-def load_config(path: str | Path | None = None, *, overrides: dict[str, Any] | None = None) -> MonitorConfig:
+def load_config(path: str | Path | None = None) -> MonitorConfig:
     """Read, expand ${ENV} references, validate; raise ConfigError listing every problem."""
+    from monitor.alerters import ALERTERS
+    from monitor.store import STORES
+
     config_path = Path(path) if path else DEFAULT_CONFIG
     raw = _read_toml(config_path)
     file = str(config_path)
     env_problems: list[tuple[tuple, str]] = []
     raw = _expand_tree(raw, (), env_problems)
     problems = [ConfigProblem(file, _key(loc), msg) for loc, msg in env_problems]
-    for key, value in (overrides or {}).items():
-        raw.setdefault(key, {}).update(value) if isinstance(value, dict) else raw.__setitem__(key, value)
-    raw["base_dir"] = config_path.resolve().parent
+    base_dir = config_path.resolve().parent
+    sources, source_problems = _source_problems(raw.pop("sources", []), file)
+    problems += source_problems
+    config = None
     try:
-        config = MonitorConfig.model_validate(raw)
+        config = MonitorConfig.model_validate({**raw, "base_dir": base_dir})
     except ValidationError as exc:
-        raise ConfigError(problems + _problems(exc, file)) from None
-    rules = _load_rules(config.resolve(config.rules_dir), problems)
-    config = config.model_copy(update={"rules": [*config.rules, *rules]})
-    problems += _plugin_problems(config, file) + _rule_problems(config)
+        problems += _problems(exc, file)
+    rules_dir = raw.get("rules_dir", "rules")
+    rules = _load_rules(base_dir / rules_dir if isinstance(rules_dir, str) else base_dir / "rules", problems)
+    if config is None:
+        raise ConfigError(problems)
+    config = config.model_copy(update={"sources": sources, "rules": [*config.rules, *rules]})
+    problems += _plugin_problems(("store",), config.store, STORES, file)
+    for name, alerter in config.alerters.items():
+        problems += _plugin_problems(("alerters", name), alerter, ALERTERS, file)
+    problems += _rule_problems(config)
     if problems:
         raise ConfigError(problems)
     return config

@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+
+import httpx
+from pathlib import Path
+import pytest
+
+from localhttp import Reply
+from monitor.collectors.posts import PostsCollector, parse_jsonl
+from monitor.config import SourceConfig
+from monitor.errors import SourceError
+
+NOW = datetime(2026, 11, 20, 3, 0, tzinfo=timezone.utc)
+
+
+def test_bad_lines_are_reported_with_their_numbers_and_the_rest_kept():
+    lines = [
+        json.dumps({"id": "1", "text": "Pompa di Sukasari ga nyala lg 😡", "published_at": "2026-11-20T07:10:00+07:00",
+                    "likes": 10, "shares": 5, "comments": 1, "reach": 900, "author": "warga1"}),
+        "{bukan json",
+        json.dumps({"id": "2", "text": "   "}),
+        json.dumps({"id": "3", "text": "ok", "published_at": "kemarin sore"}),
+        "",
+        json.dumps(["daftar", "bukan", "objek"]),
+        json.dumps({"text": "Makasih BPBD udah gercep 🙏"}),
+    ]
+    parsed = parse_jsonl(lines, source="sosmed", channel="social", now=NOW)
+    assert [m.text for m in parsed.mentions] == ["Pompa di Sukasari ga nyala lg 😡", "Makasih BPBD udah gercep 🙏"]
+    first, second = parsed.mentions
+    assert first.engagement == 16 and first.reach == 900
+    assert first.published_at == datetime(2026, 11, 20, 0, 10, tzinfo=timezone.utc)
+    assert second.date_estimated and second.published_at == NOW
+    assert [p.split(":")[0] for p in parsed.problems] == ["baris 2", "baris 3", "baris 4", "baris 6"]
+
+
+def test_file_is_read_incrementally(tmp_path):
+    path = tmp_path / "posts.jsonl"
+    path.write_text(json.dumps({"id": "a", "text": "satu"}) + "\n", encoding="utf-8")
+    source = SourceConfig(name="ekspor", type="file", path="posts.jsonl", channel="social")
+    posts = PostsCollector(source, PostsCollector.Options(path="posts.jsonl"), tmp_path, httpx.Client())
+    first = posts.collect({}, NOW)
+    assert [m.text for m in first.mentions] == ["satu"]
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write(json.dumps({"id": "b", "text": "dua"}) + "\n")
+    second = posts.collect(first.cursor, NOW)
+    assert [m.text for m in second.mentions] == ["dua"] and second.cursor == {"lines": 2}
+
+
+def test_missing_file_names_the_source(tmp_path):
+    source = SourceConfig(name="ekspor", type="file", path="hilang.jsonl")
+    posts = PostsCollector(source, PostsCollector.Options(path="hilang.jsonl"), tmp_path, httpx.Client())
+    with pytest.raises(SourceError, match="sumber 'ekspor': tidak bisa membaca"):
+        posts.collect({}, NOW)
+
+
+def test_over_http(http_server):
+    http_server.serve("/posts.jsonl", Reply(200, (json.dumps({"id": "x", "text": "Jalan rusak parah"}) + "\n").encode()))
+    source = SourceConfig(name="sosmed", type="file", url=http_server.url("/posts.jsonl"))
+    posts = PostsCollector(source, PostsCollector.Options(url=http_server.url("/posts.jsonl")), Path("."), httpx.Client())
+    assert [m.text for m in posts.collect({}, NOW).mentions] == ["Jalan rusak parah"]
+
+
+def test_exactly_one_location_is_required():
+    with pytest.raises(ValueError, match="tepat satu"):
+        PostsCollector.Options()

@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Callable, Iterator
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from localhttp import LocalHTTPServer
+from monitor.records import Mention, mention_id
+
+T0 = datetime(2026, 11, 20, 1, 0, tzinfo=timezone.utc)  # 08:00 WIB
+
+
+@pytest.fixture
+def http_server() -> Iterator[LocalHTTPServer]:
+    server = LocalHTTPServer()
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def write_config(tmp_path: Path) -> Callable[..., Path]:
+    """Write a monitor.toml (and rule files) into tmp_path; data goes to tmp_path/var."""
+
+    def write(body: str = "", rules: dict[str, str] | None = None, name: str = "monitor.toml") -> Path:
+        rules_dir = tmp_path / "rules"
+        rules_dir.mkdir(exist_ok=True)
+        for rule_name, text in (rules or {}).items():
+            (rules_dir / f"{rule_name}.toml").write_text(textwrap.dedent(text), encoding="utf-8")
+        head = 'rules_dir = "rules"\n[monitor]\ndata_dir = "var"\n[classifier]\nsentiment = "lexicon"\n'
+        path = tmp_path / name
+        path.write_text(head + textwrap.dedent(body), encoding="utf-8")
+        return path
+
+    return write
+
+
+def make_mention(text: str, *, source: str = "uji", minutes: float = 0, author: str | None = "warga",
+                 title: str = "", channel: str = "social", reach: int | None = None, n: int | None = None) -> Mention:
+    from datetime import timedelta
+
+    published = T0 + timedelta(minutes=minutes)
+    return Mention(
+        id=mention_id(source, platform_id=f"{text}|{author}|{minutes}|{n}"),
+        source=source, channel=channel, url=None, title=title, text=text,
+        published_at=published, collected_at=published, author=author, reach=reach,
+    )
