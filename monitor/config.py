@@ -23,7 +23,7 @@ from pydantic import (
     model_validator,
 )
 
-from monitor.errors import ConfigProblem, ConfigError
+from monitor.errors import ConfigError, ConfigProblem, QueryError
 
 PACKAGE_CONFIG = Path(__file__).resolve().parent.parent / "config"
 DEFAULT_CONFIG = PACKAGE_CONFIG / "monitor.toml"
@@ -176,7 +176,8 @@ class MonitorConfig(Strict):
     store: StoreConfig = StoreConfig()
     classifier: ClassifierConfig = ClassifierConfig()
     sources: list[SourceConfig] = []
-    watchlists: dict[str, list[str]] = {}
+    # name = query string (AND, OR, NOT, "phrases", prefix*, NEAR/n, title:, #tag) or a keyword list.
+    watchlists: dict[str, str | list[str]] = {}
     alerters: dict[str, AlerterConfig] = {"log": AlerterConfig(type="log")}
     rules_dir: str = "rules"
     rules: list[RuleConfig] = []
@@ -250,6 +251,19 @@ def _source_problems(raw_sources: Any, file: str) -> tuple[list[SourceConfig], l
     for name in sorted({n for n in names if names.count(n) > 1}):
         problems.append(ConfigProblem(file, "sources", f"nama sumber '{name}' dipakai lebih dari sekali"))
     return sources, problems
+
+
+def _watchlist_problems(config: MonitorConfig, file: str) -> list[ConfigProblem]:
+    """Every watchlist query must parse; each bad one is reported with its position."""
+    from monitor.rules.query import keywords_query, parse_query
+
+    problems = []
+    for name, value in config.watchlists.items():
+        try:
+            parse_query(value) if isinstance(value, str) else keywords_query(value)
+        except QueryError as exc:
+            problems.append(ConfigProblem(file, f"watchlists.{name}", str(exc)))
+    return problems
 
 
 def _rule_problems(config: MonitorConfig) -> list[ConfigProblem]:
@@ -326,7 +340,7 @@ def load_config(path: str | Path | None = None) -> MonitorConfig:
     problems += _plugin_problems(("store",), config.store, STORES, file)
     for name, alerter in config.alerters.items():
         problems += _plugin_problems(("alerters", name), alerter, ALERTERS, file)
-    problems += _rule_problems(config)
+    problems += _watchlist_problems(config, file) + _rule_problems(config)
     if problems:
         raise ConfigError(problems)
     return config

@@ -26,7 +26,7 @@ from monitor.errors import MonitorError, StoreError
 from monitor.inbox import Inbox
 from monitor.records import EnrichedMention, Mention
 from monitor.rules.engine import EvaluationReport, RuleEngine
-from monitor.rules.watchlist import Watchlists
+from monitor.rules.query import MatchDocument, Watchlists, compile_watchlists
 from monitor.statedb import StateDB
 from monitor.store import open_store
 from monitor.store.base import MentionStore
@@ -98,7 +98,7 @@ class Enricher:
                 mention=m,
                 normalized_text=normalized,
                 classification=c,
-                watchlists=self.watchlists.match(normalized),
+                watchlists=self.watchlists.match(MatchDocument.from_mention(m)),
                 story_id=story_id(normalize_for_match(m.title), normalized),
             )
             for (m, normalized, _), c in zip(unique, classifications, strict=True)
@@ -139,7 +139,7 @@ class Pipeline:
         self.clock = clock
         self.outbox = Outbox(state)
         self.engine = RuleEngine(config, store, state, self.outbox)
-        self.enricher = Enricher(classifier, Watchlists(config.watchlists), state)
+        self.enricher = Enricher(classifier, compile_watchlists(config.watchlists), state)
         # Collect jobs may overlap; the downstream stages run one at a time.
         self._downstream = threading.Lock()
 

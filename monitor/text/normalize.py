@@ -13,6 +13,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from functools import lru_cache
 
 from monitor.text.slang import SLANG
 
@@ -45,6 +46,8 @@ def clean_text(text: str | None) -> str:
 
 
 def fold_accents(text: str) -> str:
+    if text.isascii():
+        return text
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
@@ -57,6 +60,7 @@ def _undo_alay(match: re.Match[str]) -> str:
     return word.translate(_ALAY_DIGITS)
 
 
+@lru_cache(maxsize=65536)  # a few thousand distinct words make up most posts
 def normalize_token(token: str) -> str:
     """One lower-case word, repeated letters squeezed ("bangetttt" -> "banget"), slang mapped."""
     token = _REPEAT.sub(r"\1", token.lower())
