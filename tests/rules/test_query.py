@@ -86,7 +86,7 @@ def test_wildcard_prefix_is_not_slang_mapped() -> None:
 
 
 def test_every_example_in_the_documentation_parses() -> None:
-    page = (Path(__file__).parents[2] / "docs" / "query-language.md").read_text(encoding="utf-8")
+    page = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
     examples = re.search(r"### Examples\n\n```text\n(.*?)```", page, re.DOTALL)
     assert examples is not None
     lines = examples.group(1).strip().splitlines()
