@@ -5,8 +5,6 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-_ZONE_ABBR = {"Asia/Jakarta": "WIB", "Asia/Pontianak": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}
-
 STRINGS: dict[str, dict[str, str]] = {
     "id": {
         "severity.info": "INFO", "severity.warning": "PERINGATAN", "severity.critical": "KRITIS",
@@ -33,8 +31,18 @@ def t(language: str, key: str) -> str:
     return STRINGS.get(language, STRINGS["id"]).get(key, key)
 
 
-def local_time(moment: datetime, zone: str = "Asia/Jakarta") -> str:
-    """'27 Nov 2026 14:05 WIB': the time the crisis team lives in, not UTC."""
+MONTHS = {
+    "id": ("Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des"),
+    "en": ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
+}
+
+
+def local_time(moment: datetime, zone: str = "Asia/Jakarta", language: str = "id", *, with_date: bool = True) -> str:
+    """'20 Nov 2026, 07.15 WIB': the time the crisis team lives in, not UTC."""
     local = moment.astimezone(ZoneInfo(zone))
-    abbr = _ZONE_ABBR.get(zone) or local.strftime("%Z")
-    return f"{local:%d %b %Y %H:%M} {abbr}"
+    sep = "." if language == "id" else ":"
+    clock = f"{local.hour:02d}{sep}{local.minute:02d} {local.strftime('%Z')}"
+    if not with_date:
+        return clock
+    month = MONTHS.get(language, MONTHS["id"])[local.month - 1]
+    return f"{local.day} {month} {local.year}, {clock}"

@@ -6,11 +6,13 @@ from typing import TYPE_CHECKING
 
 from monitor.alerters.base import Alerter
 from monitor.alerters.log import LogAlerter
+from monitor.alerters.slack import SlackAlerter
+from monitor.alerters.webhook import SlackWebhookAlerter
 
 if TYPE_CHECKING:
     from monitor.config import MonitorConfig
 
-ALERTERS: dict[str, type] = {"log": LogAlerter}
+ALERTERS: dict[str, type] = {"log": LogAlerter, "slack": SlackAlerter, "slack_webhook": SlackWebhookAlerter}
 
 
 def build_alerters(config: MonitorConfig) -> dict[str, Alerter]:

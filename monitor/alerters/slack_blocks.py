@@ -1,0 +1,369 @@
+"""Slack message rendering: Block Kit blocks plus the plain-text fallback, Indonesian or English.
+
+Shared by the Web API alerter (slack.py) and the incoming-webhook alerter (webhook.py).
+
+Text from posts is untrusted: a post may contain `<!channel>`, `<@U123>` or `<http://x|y>`.
+Two rules keep it inert:
+- in `mrkdwn` text (and the top-level `text`) it goes through `mrkdwn_text`, which escapes
+  `&`, `<`, `>` (the only characters Slack decodes, so nothing can open a mention or link),
+  swaps the formatting characters for look-alikes (a stray backtick must not turn the rest of the
+  message into code) and defuses bare `@channel`/`@here`/`@everyone`;
+- long free text (titles, the summary sentence) goes in `plain_text` objects, which Slack shows
+  literally: no mentions, links or formatting are parsed there, so it needs no escaping.
+Every mrkdwn object is also `verbatim`, which turns off Slack's automatic linking of bare URLs,
+channel names and mentions.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Literal
+from urllib.parse import quote, urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, field_validator
+
+from monitor import i18n
+from monitor.records import Alert, PostRef, Severity
+
+if TYPE_CHECKING:
+    from monitor.config import MonitorConfig
+
+Language = Literal["id", "en"]
+# header: the incident's first message (edited by later alerts); reply: a later alert in the
+# thread; standalone: a whole message on its own (incoming webhooks have no threads).
+Style = Literal["header", "reply", "standalone"]
+
+# Block Kit limits (https://api.slack.com/reference/block-kit/blocks).
+HEADER_MAX = 150
+SECTION_MAX = 3000
+FIELD_MAX = 2000
+FALLBACK_MAX = 3000
+POST_TITLE_MAX = 180
+TOP_POSTS = 3
+TOP_SOURCES = 5
+
+# Words only the Slack message uses; the shared ones (severity, event, sentiment, section
+# labels) come from monitor.i18n so every alerter says the same thing.
+STRINGS: dict[str, dict[str, str]] = {
+    "id": {
+        "status.open": "Berlangsung",
+        "status.resolved": "Selesai",
+        "label.severity": "Tingkat",
+        "label.status": "Status",
+        "label.count": "Jumlah mention",
+        "label.opened": "Dibuka",
+        "label.updated": "Diperbarui",
+        "label.incident": "Insiden",
+        "kibana": "Lihat di Kibana",
+        "change.up": "naik {pct}%",
+        "change.down": "turun {pct}%",
+        "change.same": "sama seperti biasanya",
+        "change.from_zero": "naik dari nol",
+        "untitled": "(tanpa judul)",
+        "sentence": "{count} mention cocok dengan aturan {rule} pada {window}.",
+    },
+    "en": {
+        "status.open": "Ongoing",
+        "status.resolved": "Resolved",
+        "label.severity": "Severity",
+        "label.status": "Status",
+        "label.count": "Mentions",
+        "label.opened": "Opened",
+        "label.updated": "Updated",
+        "label.incident": "Incident",
+        "kibana": "Open in Kibana",
+        "change.up": "up {pct}%",
+        "change.down": "down {pct}%",
+        "change.same": "same as usual",
+        "change.from_zero": "up from zero",
+        "untitled": "(untitled)",
+        "sentence": "{count} mentions matched rule {rule} in {window}.",
+    },
+}
+
+SEVERITY_EMOJI = {Severity.INFO: "🔵", Severity.WARNING: "🟠", Severity.CRITICAL: "🔴"}
+EVENT_EMOJI = {"opened": "🆕", "updated": "🔁", "escalated": "⏫", "resolved": "✅"}
+RESOLVED_EMOJI = "✅"
+
+_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+# Look-alikes for mrkdwn's formatting characters: Slack has no backslash escape. An underscore
+# inside a word (warga_bdg) cannot open italics, so only those at a word's edge are replaced.
+_FORMATTING = str.maketrans({"*": "∗", "~": "∼", "`": "ˋ"})
+_EDGE_UNDERSCORE = re.compile(r"(?<!\w)_|_(?!\w)")
+_BROADCAST = re.compile(r"@(?=(?:channel|here|everyone)\b)", re.IGNORECASE)
+# Indonesian numbers: "." groups thousands, "," marks decimals.
+_ID_DIGITS = str.maketrans(",.", ".,")
+_WHITESPACE = re.compile(r"\s+")
+# Characters allowed unencoded in a link target; `|`, `<`, `>`, spaces and quotes are encoded so a
+# URL cannot end the link early or smuggle in its own label.
+_URL_SAFE = ":/?#[]@!$&'()*+,;=%~-._"
+
+
+def truncate(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def one_line(text: str) -> str:
+    return _WHITESPACE.sub(" ", text).strip()
+
+
+def mrkdwn_text(text: str) -> str:
+    """Untrusted text made inert inside mrkdwn: no mentions, links or formatting."""
+    # The word joiner after "@" keeps "@channel" readable but no longer a broadcast keyword.
+    inert = _EDGE_UNDERSCORE.sub("ˍ", text.translate(_ESCAPES).translate(_FORMATTING))
+    return _BROADCAST.sub("@\u2060", inert)
+
+
+def mrkdwn_link(url: str | None, label: str) -> str:
+    """A link to an http(s) URL with an inert label; other schemes get the label only."""
+    safe_label = mrkdwn_text(one_line(label))
+    if not url or urlsplit(url.strip()).scheme.lower() not in ("http", "https"):
+        return safe_label
+    target = quote(url.strip(), safe=_URL_SAFE).replace("&", "&amp;")
+    return f"<{target}|{safe_label}>"
+
+
+def plain(text: str) -> dict[str, Any]:
+    return {"type": "plain_text", "text": text, "emoji": True}
+
+
+def mrkdwn(text: str) -> dict[str, Any]:
+    return {"type": "mrkdwn", "text": text, "verbatim": True}
+
+
+@dataclass(frozen=True)
+class RenderSettings:
+    language: Language = "id"
+    timezone: str = "Asia/Jakarta"
+    # Link to the Kibana view; {rule}, {incident}, {from} and {to} (ISO UTC) are filled in.
+    kibana_url: str | None = None
+
+
+class RenderOptions(BaseModel):
+    """The presentation options both Slack alerters accept."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    # None: the general `[monitor]` language and time zone.
+    language: Language | None = None
+    timezone: str | None = None
+    kibana_url: str | None = None
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                ZoneInfo(value)
+            except (ZoneInfoNotFoundError, ValueError):
+                raise ValueError(f"zona waktu tidak dikenal: {value!r}") from None
+        return value
+
+    @field_validator("kibana_url")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("http://", "https://")):
+            raise ValueError("harus berupa URL http:// atau https://")
+        return value
+
+    def render_settings(self, config: MonitorConfig) -> RenderSettings:
+        return RenderSettings(
+            language=self.language or config.monitor.language,
+            timezone=self.timezone or config.monitor.timezone,
+            kibana_url=self.kibana_url,
+        )
+
+
+@dataclass(frozen=True)
+class SlackMessage:
+    """What goes to Slack: the notification/fallback text and the Block Kit blocks."""
+
+    text: str
+    blocks: list[dict[str, Any]]
+
+
+class MessageRenderer:
+    """Renders alerts in one language and time zone."""
+
+    def __init__(self, settings: RenderSettings):
+        self.settings = settings
+        self._strings = STRINGS[settings.language]
+        self._zone = ZoneInfo(settings.timezone)
+
+    def t(self, key: str, **values: Any) -> str:
+        template = self._strings.get(key) or i18n.t(self.settings.language, key)
+        return template.format(**values) if values else template
+
+    # -- numbers and times -------------------------------------------------------------------
+
+    def number(self, value: float) -> str:
+        text = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
+        if self.settings.language == "id":
+            text = text.translate(_ID_DIGITS)
+        return text
+
+    def time(self, moment: datetime, *, with_date: bool = True) -> str:
+        return i18n.local_time(moment, self.settings.timezone, self.settings.language, with_date=with_date)
+
+    def window(self, alert: Alert) -> str:
+        start, end = alert.window_start, alert.window_end
+        if start is None or end is None:
+            return self.time(alert.fired_at)
+        same_day = start.astimezone(self._zone).date() == end.astimezone(self._zone).date()
+        first = self.time(start)
+        if same_day:
+            # "27 Nov 2026, 13.00–14.00 WIB": one date, one zone label.
+            return f"{first.rsplit(' ', 1)[0]}–{self.time(end, with_date=False)}"
+        return f"{first} – {self.time(end)}"
+
+    # -- pieces ------------------------------------------------------------------------------
+
+    def severity(self, severity: Severity) -> str:
+        return f"{SEVERITY_EMOJI[severity]} {self.t(f'severity.{severity.value}').capitalize()}"
+
+    def event(self, event: str) -> str:
+        # i18n hands back the key for an event it does not know: show the bare event then.
+        label = self.t(f"event.{event}").removeprefix("event.")
+        return f"{EVENT_EMOJI.get(event, '•')} {label}"
+
+    def count_line(self, alert: Alert) -> str:
+        parts = [f"{self.number(alert.count)} {self.t('mentions')}"]
+        if alert.baseline is not None:
+            parts.append(f"{self.t('baseline')} {self.number(round(alert.baseline, 1))}")
+            parts.append(self.change(alert.count, alert.baseline))
+        return " · ".join(parts)
+
+    def change(self, count: int, baseline: float) -> str:
+        if baseline <= 0:
+            return self.t("change.from_zero") if count > 0 else self.t("change.same")
+        pct = round((count - baseline) / baseline * 100)
+        if pct == 0:
+            return self.t("change.same")
+        return self.t("change.up" if pct > 0 else "change.down", pct=self.number(abs(pct)))
+
+    def sentiment_line(self, split: dict[str, int]) -> str:
+        order = ("negative", "neutral", "positive")
+        known = [f"{self.t(k)} {self.number(split[k])}" for k in order if k in split]
+        other = [f"{mrkdwn_text(k)} {self.number(v)}" for k, v in sorted(split.items()) if k not in order]
+        return " · ".join(known + other) or "–"
+
+    def sentence(self, alert: Alert) -> str:
+        """What happened, in one sentence: the rule's own summary, else one built from the numbers."""
+        if alert.summary.strip():
+            return one_line(alert.summary)
+        return self.t("sentence", count=self.number(alert.count), rule=alert.rule, window=self.window(alert))
+
+    def post_line(self, rank: int, post: PostRef) -> str:
+        title = truncate(one_line(post.title), POST_TITLE_MAX) or self.t("untitled")
+        details = [mrkdwn_text(one_line(post.source))]
+        if post.author:
+            details.append(mrkdwn_text(one_line(post.author)))
+        if post.reach is not None:
+            details.append(f"{self.t('reach')} {self.number(post.reach)}")
+        if post.published_at is not None:
+            details.append(self.time(post.published_at))
+        return f"{rank}. {mrkdwn_link(post.url, title)}\n      {' · '.join(details)}"
+
+    def kibana_link(self, alert: Alert) -> str | None:
+        template = self.settings.kibana_url
+        if not template:
+            return None
+        start = alert.window_start or alert.fired_at
+        end = alert.window_end or alert.fired_at
+        values = {
+            "{rule}": alert.rule,
+            "{incident}": alert.incident_id or "",
+            "{from}": start.isoformat(),
+            "{to}": end.isoformat(),
+        }
+        url = template
+        for placeholder, value in values.items():
+            url = url.replace(placeholder, quote(value, safe=""))
+        return mrkdwn_link(url, self.t("kibana"))
+
+    # -- whole messages ----------------------------------------------------------------------
+
+    def header_title(self, alert: Alert) -> str:
+        if alert.event == "resolved":
+            badge = f"{RESOLVED_EMOJI} {self.t('status.resolved').upper()}"
+        else:
+            badge = f"{SEVERITY_EMOJI[alert.severity]} {self.t(f'severity.{alert.severity.value}')}"
+        return truncate(one_line(f"{badge} · {alert.title}"), HEADER_MAX)
+
+    def render(self, alert: Alert, style: Style, *, opened_at: datetime | None = None) -> SlackMessage:
+        blocks: list[dict[str, Any]] = []
+        if style == "reply":
+            blocks.append(
+                {"type": "section", "text": mrkdwn(f"*{self.event(alert.event)}* · {self.severity(alert.severity)}")}
+            )
+        else:
+            blocks.append({"type": "header", "text": plain(self.header_title(alert))})
+            if style == "standalone" and alert.event != "opened":
+                blocks.append({"type": "context", "elements": [mrkdwn(f"*{self.event(alert.event)}*")]})
+        blocks.append({"type": "section", "text": plain(truncate(self.sentence(alert), SECTION_MAX))})
+        blocks.append({"type": "section", "fields": self._facts(alert)})
+        if alert.top_sources:
+            lines = [f"• {mrkdwn_text(one_line(s))}: {self.number(n)}" for s, n in alert.top_sources[:TOP_SOURCES]]
+            blocks.append(
+                {
+                    "type": "section",
+                    "text": mrkdwn(truncate(f"*{self.t('sources')}*\n" + "\n".join(lines), SECTION_MAX)),
+                }
+            )
+        if alert.top_posts:
+            lines = [self.post_line(i, p) for i, p in enumerate(alert.top_posts[:TOP_POSTS], start=1)]
+            blocks.append(
+                {
+                    "type": "section",
+                    "text": mrkdwn(truncate(f"*{self.t('posts')}*\n" + "\n".join(lines), SECTION_MAX)),
+                }
+            )
+        if alert.watchlists:
+            names = ", ".join(mrkdwn_text(one_line(w)) for w in alert.watchlists)
+            blocks.append(
+                {
+                    "type": "context",
+                    "elements": [mrkdwn(truncate(f"*{self.t('watchlists')}:* {names}", FIELD_MAX))],
+                }
+            )
+        blocks.append({"type": "context", "elements": [mrkdwn(self._footer(alert, style, opened_at))]})
+        return SlackMessage(text=self.fallback(alert, style), blocks=blocks)
+
+    def _facts(self, alert: Alert) -> list[dict[str, Any]]:
+        status = self.t("status.resolved") if alert.event == "resolved" else self.t("status.open")
+        if alert.event == "resolved":
+            status = f"{RESOLVED_EMOJI} {status}"
+        rule = mrkdwn_text(one_line(alert.rule))
+        if alert.group_key:
+            rule += f" · {mrkdwn_text(one_line(alert.group_key))}"
+        facts = [
+            ("label.severity", self.severity(alert.severity)),
+            ("label.status", status),
+            ("label.count", self.count_line(alert)),
+            ("sentiment", self.sentiment_line(alert.sentiment_split)),
+            ("window", self.window(alert)),
+            ("rule", rule),
+        ]
+        return [mrkdwn(truncate(f"*{self.t(label)}*\n{value}", FIELD_MAX)) for label, value in facts]
+
+    def _footer(self, alert: Alert, style: Style, opened_at: datetime | None) -> str:
+        parts = []
+        if style == "header" and opened_at is not None:
+            parts.append(f"{self.t('label.opened')} {self.time(opened_at)}")
+        parts.append(f"{self.t('label.updated')} {self.time(alert.fired_at)}")
+        if alert.incident_id:
+            parts.append(f"{self.t('label.incident')} {mrkdwn_text(alert.incident_id)}")
+        kibana = self.kibana_link(alert)
+        if kibana:
+            parts.append(kibana)
+        return " · ".join(parts)
+
+    def fallback(self, alert: Alert, style: Style) -> str:
+        """The top-level `text`: shown in notifications and by clients that cannot draw blocks."""
+        reply = f"{self.event(alert.event)} · {self.severity(alert.severity)}"
+        lead = reply if style == "reply" else self.header_title(alert)
+        text = f"{lead}: {self.sentence(alert)} ({self.count_line(alert)})"
+        return mrkdwn_text(truncate(one_line(text), FALLBACK_MAX))
