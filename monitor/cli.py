@@ -78,6 +78,22 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--source", action="append", default=[], help="filter sumber (boleh berulang)")
     search.add_argument("--limit", type=int, default=20)
     search.add_argument("--json", action="store_true", help="satu mention per baris JSON, untuk skrip")
+    es = sub.add_parser("es", help="kelola Elasticsearch (template, alias, retensi)")
+    es_sub = es.add_subparsers(dest="es_command", required=True, metavar="AKSI")
+    es_init = es_sub.add_parser("init", help="buat atau perbarui index template dan alias (idempoten)")
+    _config_arg(es_init)
+    es_retention = es_sub.add_parser("retention", help="hapus indeks bulanan yang lebih tua dari `retention`")
+    _config_arg(es_retention)
+    es_retention.add_argument("--dry-run", action="store_true", help="hanya tampilkan yang akan dihapus")
+
+    kibana = sub.add_parser("kibana", help="dasbor Kibana untuk analis")
+    kibana_sub = kibana.add_subparsers(dest="kibana_command", required=True, metavar="AKSI")
+    kibana_import = kibana_sub.add_parser(
+        "import", help="muat data view dan dasbor lewat saved objects API (idempoten)",
+        description="Kredensial dari lingkungan: KIBANA_API_KEY, atau KIBANA_USERNAME dan KIBANA_PASSWORD.")
+    _config_arg(kibana_import)
+    kibana_import.add_argument("--url", required=True, help="alamat Kibana, mis. https://kibana.contoh.go.id")
+    kibana_import.add_argument("--space", default=None, help="Kibana space (bawaan: default)")
     return parser
 
 
@@ -121,6 +137,8 @@ def _dispatch(args: argparse.Namespace, out: TextIO) -> int:
         return _search(config, args, out)
     if args.command == "once":
         return _once(config, out)
+    if args.command in ("es", "kibana"):
+        return _elasticsearch(config, args, out)
     if args.command == "run":
         from monitor.scheduler import run_forever
 
@@ -184,6 +202,38 @@ def _search(config: MonitorConfig, args: argparse.Namespace, out: TextIO) -> int
     if not args.json:
         print(f"{len(hits)} hasil", file=out)
     return EXIT_OK
+
+
+def _elasticsearch(config: MonitorConfig, args: argparse.Namespace, out: TextIO) -> int:
+    import os
+
+    from monitor.store import es_admin, open_store
+    from monitor.store.elasticsearch import ElasticsearchStore
+
+    store = open_store(config)
+    try:
+        if not isinstance(store, ElasticsearchStore):
+            print("Perintah ini butuh [store] type = \"elasticsearch\" di konfigurasi.", file=sys.stderr)
+            return EXIT_USAGE
+        if args.command == "kibana":
+            result = es_admin.import_kibana(
+                args.url, alias=store.alias, space=args.space, api_key=os.environ.get("KIBANA_API_KEY"),
+                username=os.environ.get("KIBANA_USERNAME"), password=os.environ.get("KIBANA_PASSWORD"))
+            print(f"Kibana: {result.imported} objek dimuat", file=out)
+            for error in result.errors:
+                print(f"  ditolak: {error}", file=out)
+            return EXIT_PARTIAL if result.errors else EXIT_OK
+        if args.es_command == "init":
+            report = es_admin.init(store)
+            print(f"template {report.template}, alias {report.alias}; indeks baru: {report.created_index or '-'}; "
+                  f"indeks diperbarui: {', '.join(report.updated_indices) or '-'}", file=out)
+            return EXIT_OK
+        removed = es_admin.retention(store, dry_run=args.dry_run)
+        verb = "akan dihapus" if args.dry_run else "dihapus"
+        print(f"{len(removed)} indeks {verb}" + (": " + ", ".join(removed) if removed else ""), file=out)
+        return EXIT_OK
+    finally:
+        store.close()
 
 
 def _classify(config: MonitorConfig, input_path: Path | None, output_path: Path | None, out: TextIO) -> int:

@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from monitor.store.base import MentionFilter, MentionStore, SearchHit, UpsertResult
+from monitor.store.elasticsearch import ElasticsearchStore
 from monitor.store.sqlite import SqliteStore
 
 if TYPE_CHECKING:
     from monitor.config import MonitorConfig
 
-STORES: dict[str, type] = {"sqlite": SqliteStore}
+STORES: dict[str, type] = {"sqlite": SqliteStore, "elasticsearch": ElasticsearchStore}
 
 
 def open_store(config: MonitorConfig) -> MentionStore:

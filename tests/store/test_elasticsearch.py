@@ -1,0 +1,445 @@
+"""Elasticsearch-only behaviour: templates, retries, partial failures, an outage, retention, Kibana."""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+from collections.abc import Iterator
+from dataclasses import fields, replace
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import httpx
+import pytest
+from pydantic import ValidationError
+
+from monitor.errors import StoreError
+from monitor.records import Classification, EnrichedMention, Mention
+from monitor.store import es_admin
+from monitor.store.base import MentionFilter
+from monitor.store.elasticsearch import (
+    ElasticsearchOptions,
+    ElasticsearchStore,
+    from_document,
+    make_client,
+    to_document,
+)
+from monitor.store.mappings import mapping_properties
+from tests.store.es_support import ScriptedServer, es_options, free_port
+from tests.store.samples import BY_ID, DAY, MENTIONS, make
+
+NOW = datetime(2026, 11, 27, 9, 30, tzinfo=timezone.utc)
+
+
+def many(count: int, *, start: int = 0) -> list:
+    """Distinct mentions spread over two months (so bulk requests touch two indices)."""
+    base = BY_ID["m3"]
+    return [
+        replace(
+            base,
+            mention=replace(
+                base.mention,
+                id=f"bulk-{n:05d}",
+                text=f"{base.mention.text} (unggahan ke-{n})",
+                published_at=DAY - timedelta(days=n % 2 * 20, minutes=n),
+            ),
+        )
+        for n in range(start, start + count)
+    ]
+
+
+class FlakyProxy:
+    """Forwards to the real node, but answers the first bulk requests with scripted faults."""
+
+    def __init__(self, target: str, faults: list[str]):
+        self.faults = list(faults)
+        self.bulk_sizes: list[int] = []
+        self.http = httpx.Client(base_url=target, timeout=30)
+        self.server = ScriptedServer(self._handle)
+        self.url = self.server.url
+
+    def _handle(self, method: str, path: str, headers: dict[str, str], body: bytes):
+        product = {"x-elastic-product": "Elasticsearch", "content-type": "application/json"}
+        is_bulk = path.startswith("/_bulk")
+        fault = self.faults.pop(0) if is_bulk and self.faults else None
+        if is_bulk:
+            self.bulk_sizes.append(body.count(b'{"index"'))
+        if fault in ("429", "503"):
+            error = {"error": {"type": "es_rejected_execution_exception", "reason": "penuh"}, "status": int(fault)}
+            return int(fault), product, json.dumps(error).encode()
+        forward = {k: v for k, v in headers.items() if k.lower() in ("content-type", "accept")}
+        response = self.http.request(method, path, headers=forward, content=body)
+        payload = response.content
+        if fault == "item429":
+            # The node stored everything, but we claim it was too busy for the first document.
+            data = response.json()
+            first = data["items"][0]["index"]
+            first.update(status=429, error={"type": "es_rejected_execution_exception", "reason": "antrean penuh"})
+            data["errors"] = True
+            payload = json.dumps(data).encode()
+        return response.status_code, product, payload
+
+    def close(self) -> None:
+        self.server.close()
+        self.http.close()
+
+
+@pytest.fixture
+def es_store(make_es_store) -> ElasticsearchStore:
+    store = make_es_store()
+    es_admin.init(store, now=NOW)
+    return store
+
+
+# Where each Classification field lives in the flat document Kibana sees.
+CLASSIFICATION_KEYS = {
+    "sentiment": "sentiment", "scores": "sentiment_scores", "topics": "topics", "topic_scores": "topic_scores",
+    "flags": "flags", "model": "model", "language": "classification_language", "reason": "classification_reason",
+}
+
+
+def test_the_document_maps_every_record_field_and_nothing_unmapped():
+    document = to_document(BY_ID["m1"])
+    assert set(document) == set(mapping_properties())
+    expected = {f.name for f in fields(Mention)} | {f.name for f in fields(EnrichedMention)} - {"mention", "classification"}
+    assert {f.name for f in fields(Classification)} == set(CLASSIFICATION_KEYS)
+    assert expected | set(CLASSIFICATION_KEYS.values()) == set(document)
+    assert from_document(document) == BY_ID["m1"]
+
+
+def test_init_is_idempotent_and_sets_up_template_index_and_alias(make_es_store):
+    store = make_es_store()
+    first = es_admin.init(store, now=NOW)
+    assert first.created_index == f"{store.alias}-2026.11"
+    second = es_admin.init(store, now=NOW)
+    assert second.created_index is None and second.updated_indices == (f"{store.alias}-2026.11",)
+    client = store.client
+    assert client.indices.exists_index_template(name=store.alias)
+    aliases = client.indices.get_alias(name=store.alias).body
+    assert list(aliases) == [f"{store.alias}-2026.11"]
+    mapping = client.indices.get_mapping(index=f"{store.alias}-2026.11").body[f"{store.alias}-2026.11"]
+    assert mapping["mappings"]["dynamic"] == "strict"
+    assert mapping["mappings"]["properties"]["title"]["analyzer"] == "indonesian_text"
+
+
+def test_store_installs_a_missing_template_before_the_first_write(make_es_store):
+    store = make_es_store()  # no init
+    assert store.upsert(MENTIONS).failed == {}
+    index = store.index_for(DAY)
+    assert store.client.indices.get_mapping(index=index).body[index]["mappings"]["dynamic"] == "strict"
+    assert store.count(MentionFilter()) == len(MENTIONS)
+
+
+def test_analyzer_drops_indonesian_stop_words_but_keeps_negation(es_store):
+    # The test node is the minimal integ-test-zip: this also proves the analyzer needs no plugin.
+    index = es_store.index_for(NOW)
+    text = "Warga yang tinggal di bantaran kali TIDAK dapat bantuan dari pemkot 😡"
+    tokens = es_store.client.indices.analyze(index=index, analyzer="indonesian_text", text=text).body["tokens"]
+    words = [t["token"] for t in tokens]
+    assert "yang" not in words and "di" not in words and "dari" not in words
+    assert {"warga", "tidak", "bantuan", "pemkot"} <= set(words)
+
+
+def test_significant_terms_compare_a_slice_with_the_background(es_store):
+    es_store.upsert(MENTIONS)
+    negative = MentionFilter(sentiment=("negative",))
+    found = es_store.significant_terms("topics", negative, min_count=1)
+    # Negative mentions: m1 (bencana, infrastruktur), m3 (bencana), m5 (bansos); bansos is 1 of 3
+    # there but 1 of 7 overall, so it stands out most.
+    assert [(t.key, t.count, t.background_count) for t in found] == [("bansos", 1, 1), ("bencana", 2, 4), ("infrastruktur", 1, 2)]
+    assert found[0].score > found[1].score > found[2].score
+    social = MentionFilter(channels=("social",))
+    within = es_store.significant_terms("topics", replace(negative, channels=("social",)), background=social, min_count=1)
+    # Against social mentions only, bencana's background is m3 alone, not the four overall.
+    assert {(t.key, t.count, t.background_count) for t in within} == {("bansos", 1, 1), ("bencana", 1, 1)}
+
+
+def test_a_rejected_document_is_reported_and_the_rest_are_stored(es_store):
+    huge = replace(BY_ID["m4"], mention=replace(BY_ID["m4"].mention, id="terlalu-besar", engagement=10**20))
+    result = es_store.upsert([*MENTIONS, huge])
+    assert set(result.stored) == set(BY_ID)
+    assert list(result.failed) == ["terlalu-besar"]
+    assert "engagement" in result.failed["terlalu-besar"]
+    assert es_store.get("terlalu-besar") is None
+    assert es_store.count(MentionFilter()) == len(MENTIONS)
+
+
+def test_bulk_is_retried_with_backoff_on_429_and_503(make_es_store, es_url):
+    proxy = FlakyProxy(es_url, ["429", "503"])
+    try:
+        waits: list[float] = []
+        store = make_es_store(proxy.url, retries=3, sleep=waits.append)
+        es_admin.init(store, now=NOW)
+        result = store.upsert(MENTIONS)
+        assert result.failed == {} and len(result.stored) == len(MENTIONS)
+        assert waits == [0.05, 0.1]
+        assert proxy.bulk_sizes == [len(MENTIONS)] * 3
+        assert store.count(MentionFilter()) == len(MENTIONS)
+    finally:
+        proxy.close()
+
+
+def test_documents_the_node_was_too_busy_for_are_resent_alone(make_es_store, es_url):
+    proxy = FlakyProxy(es_url, ["item429"])
+    try:
+        store = make_es_store(proxy.url, sleep=lambda _: None)
+        es_admin.init(store, now=NOW)
+        result = store.upsert(MENTIONS)
+        assert result.failed == {} and set(result.stored) == set(BY_ID)
+        assert proxy.bulk_sizes == [len(MENTIONS), 1]
+        assert store.count(MentionFilter()) == len(MENTIONS)
+    finally:
+        proxy.close()
+
+
+def test_busy_documents_that_stay_busy_are_failed_not_lost(make_es_store, es_url):
+    proxy = FlakyProxy(es_url, ["item429"] * 3)
+    try:
+        store = make_es_store(proxy.url, retries=2, sleep=lambda _: None)
+        es_admin.init(store, now=NOW)
+        result = store.upsert(MENTIONS[:3])
+        assert list(result.failed) == ["m1"] and "antrean penuh" in result.failed["m1"]
+        assert result.stored == ("m2", "m3")
+    finally:
+        proxy.close()
+
+
+def test_an_unreachable_cluster_raises_store_error_after_retries():
+    options = es_options(f"http://127.0.0.1:{free_port()}", retries=2, request_timeout=2)
+    waits: list[float] = []
+    store = ElasticsearchStore(make_client(options), options, sleep=waits.append)
+    with pytest.raises(StoreError, match="3 percobaan"):
+        store.upsert(MENTIONS)
+    assert waits == [0.05, 0.1]
+    store.close()
+
+
+def test_options_validate_auth_hosts_and_durations():
+    options = ElasticsearchOptions.model_validate({"hosts": "https://es.humas.go.id:9243", "retention": "90d", "api_key": "abc"})
+    assert options.hosts == ["https://es.humas.go.id:9243"] and options.retention == timedelta(days=90)
+    for bad in ({"username": "elastic"}, {"api_key": "abc", "username": "u", "password": "p"}, {"index": "salah"},
+                {"index_prefix": "Huruf Besar"}, {"hosts": []}):
+        with pytest.raises(ValidationError):
+            ElasticsearchOptions.model_validate(bad)
+
+
+@pytest.mark.parametrize(
+    ("auth", "expected"),
+    [({"api_key": "a2V5OnJhaGFzaWE="}, "ApiKey a2V5OnJhaGFzaWE="), ({"username": "humas", "password": "rahasia"}, "Basic aHVtYXM6cmFoYXNpYQ==")],
+)
+def test_requests_carry_auth_and_ask_for_the_8x_rest_api(auth, expected):
+    seen: list[dict[str, str]] = []
+
+    def answer(method, path, headers, body):
+        seen.append({k.lower(): v for k, v in headers.items()})
+        return 200, {"x-elastic-product": "Elasticsearch", "content-type": "application/json"}, b'{"count": 0}'
+
+    server = ScriptedServer(answer)
+    store = ElasticsearchStore.from_options(es_options(server.url, **auth))
+    try:
+        assert store.count(MentionFilter()) == 0
+    finally:
+        store.close()
+        server.close()
+    # 8.x servers refuse compatible-with=9; 8.x and 9.x servers both accept compatible-with=8.
+    assert seen[0]["accept"] == "application/vnd.elasticsearch+json; compatible-with=8"
+    assert seen[0]["content-type"] == "application/vnd.elasticsearch+json; compatible-with=8"
+    assert seen[0]["authorization"] == expected
+
+
+def test_node_outage_mid_indexing_loses_and_duplicates_nothing(es_node_factory):
+    """An indexer drains an inbox while the node is stopped and restarted under it."""
+    node = es_node_factory()
+    store = ElasticsearchStore.from_options(es_options(node.url, retries=1, backoff=0.2, request_timeout=5, chunk_size=50))
+    es_admin.init(store, now=NOW)
+    batches = [many(100, start=n * 100) for n in range(12)]
+    inbox = list(batches)
+    stored: set[str] = set()
+    outages: list[str] = []
+    first_batches_done = threading.Event()
+
+    def indexer() -> None:
+        while inbox:
+            batch = inbox[0]
+            try:
+                result = store.upsert(batch)
+            except StoreError as exc:
+                outages.append(str(exc))  # the batch stays in the inbox
+                threading.Event().wait(0.5)
+                continue
+            assert result.failed == {}
+            stored.update(result.stored)
+            inbox.pop(0)
+            if len(stored) >= 300:
+                first_batches_done.set()
+
+    worker = threading.Thread(target=indexer)
+    worker.start()
+    try:
+        assert first_batches_done.wait(120)
+        node.stop()
+        node.start()
+        worker.join(300)
+        assert not worker.is_alive()
+    finally:
+        inbox.clear()
+        worker.join(30)
+    assert outages, "the node stopped, so some upsert must have failed"
+    expected = {m.id for batch in batches for m in batch}
+    assert stored == expected
+    assert store.count(MentionFilter()) == len(expected)
+    # Documents per index add up to the total: no copy landed twice anywhere.
+    stats = store.client.indices.stats(index=store.alias, metric="docs").body["indices"]
+    assert sum(index["primaries"]["docs"]["count"] for index in stats.values()) == len(expected)
+    store.close()
+
+
+def test_retention_deletes_only_whole_months_older_than_the_limit(make_es_store):
+    store = make_es_store(retention="60d")
+    es_admin.init(store, now=NOW)
+    months = [datetime(2026, m, 15, tzinfo=timezone.utc) for m in (7, 8, 9, 10)]
+    store.upsert([make(f"r{d:%m}", d - DAY, source="detik", channel="news", title="Arsip", text="arsip lama", sentiment=None) for d in months])
+    # now - 60d = 2026-09-28: July and August are over before it, September is not.
+    expired = [f"{store.alias}-2026.07", f"{store.alias}-2026.08"]
+    assert es_admin.retention(store, now=NOW, dry_run=True) == expired
+    assert store.count(MentionFilter()) == 4
+    assert es_admin.retention(store, now=NOW) == expired
+    assert es_admin.retention(store, now=NOW) == []
+    assert store.count(MentionFilter()) == 2
+    assert es_admin.monthly_indices(store) == [f"{store.alias}-2026.{m}" for m in ("09", "10", "11")]
+
+
+# -- Kibana ------------------------------------------------------------------------------------
+KIBANA_FILE = Path(__file__).resolve().parents[2] / "config" / "kibana" / "humas-monitor.ndjson"
+# What each kind of reference needs from the mapping.
+AGG_TYPES = {
+    "date_histogram": {"date"},
+    "terms": {"keyword", "boolean", "long", "integer"},
+    "sum": {"long", "integer", "float"},
+    "avg": {"long", "integer", "float"},
+    "max": {"long", "integer", "float"},
+    "cardinality": {"keyword", "long", "integer"},
+}
+KQL_FIELD = re.compile(r"\b([a-z_][a-z0-9_.]*)\s*:")
+
+
+def _objects() -> list[dict]:
+    return [json.loads(line) for line in KIBANA_FILE.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def _field_type(name: str) -> str | None:
+    properties = mapping_properties()
+    head, _, sub = name.partition(".")
+    spec = properties.get(head)
+    if spec is None:
+        return None
+    if sub:
+        spec = spec.get("fields", {}).get(sub) or spec.get("properties", {}).get(sub)
+    return spec.get("type", "object") if spec else None
+
+
+def _references() -> list[tuple[str, set[str] | None, str]]:
+    """(field, acceptable mapping types or None for any, which object) for every field use."""
+    found: list[tuple[str, set[str] | None, str]] = []
+    for obj in _objects():
+        title = obj["attributes"]["title"]
+        attributes = obj["attributes"]
+        if obj["type"] == "index-pattern":
+            found.append((attributes["timeFieldName"], {"date"}, title))
+            found += [(f, None, title) for f in json.loads(attributes["fieldFormatMap"])]
+        if obj["type"] == "visualization":
+            for agg in json.loads(attributes["visState"])["aggs"]:
+                if "field" in agg["params"]:
+                    found.append((agg["params"]["field"], AGG_TYPES[agg["type"]], title))
+        if obj["type"] == "search":
+            found += [(c, None, title) for c in attributes["columns"]]
+            found += [(f, {"date", "keyword", "long"}, title) for f, _ in attributes["sort"]]
+        search_source = attributes.get("kibanaSavedObjectMeta", {}).get("searchSourceJSON")
+        if search_source:
+            query = json.loads(search_source)["query"]["query"]
+            found += [(f, None, title) for f in KQL_FIELD.findall(query)]
+    return found
+
+
+def test_every_field_the_kibana_objects_use_is_mapped_with_a_compatible_type():
+    references = _references()
+    assert len(references) > 20  # the parser really found the panels' fields
+    for field, accepted, where in references:
+        mapped = _field_type(field)
+        assert mapped is not None, f"{where}: field {field!r} tidak ada di template"
+        assert accepted is None or mapped in accepted, f"{where}: {field!r} bertipe {mapped}, perlu {accepted}"
+
+
+def test_kibana_objects_reference_each_other_consistently():
+    objects = _objects()
+    known = {(o["type"], o["id"]) for o in objects}
+    for obj in objects:
+        for ref in obj["references"]:
+            assert (ref["type"], ref["id"]) in known, f"{obj['id']} -> {ref}"
+    dashboard = next(o for o in objects if o["type"] == "dashboard")
+    panel_refs = {p["panelRefName"] for p in json.loads(dashboard["attributes"]["panelsJSON"])}
+    assert panel_refs == {r["name"] for r in dashboard["references"]}
+
+
+def _ndjson(multipart: bytes) -> bytes:
+    """The uploaded file inside a multipart body (boundaries differ between requests)."""
+    return multipart.split(b"\r\n\r\n", 1)[1].rsplit(b"\r\n--", 1)[0]
+
+
+class FakeKibana:
+    """Records import requests and answers like Kibana's saved objects import API."""
+
+    def __init__(self, status: int = 200, answer: dict | None = None):
+        self.requests: list[tuple[str, dict[str, str], bytes]] = []
+        self.status, self.answer = status, answer
+        self.server = ScriptedServer(self._handle)
+        self.url = self.server.url
+
+    def _handle(self, method, path, headers, body):
+        self.requests.append((path, {k.lower(): v for k, v in headers.items()}, body))
+        count = sum(1 for line in body.split(b"\n") if line.startswith(b'{"id": '))
+        answer = self.answer or {"success": True, "successCount": count}
+        return self.status, {"content-type": "application/json"}, json.dumps(answer).encode()
+
+
+@pytest.fixture
+def kibana() -> Iterator[FakeKibana]:
+    fake = FakeKibana()
+    yield fake
+    fake.server.close()
+
+
+def test_kibana_import_posts_every_object_with_overwrite_and_api_key(kibana):
+    result = es_admin.import_kibana(kibana.url, alias="humas-jabar", api_key="a2V5OnJhaGFzaWE=", space="humas")
+    assert result.imported == len(_objects()) and result.errors == ()
+    path, headers, body = kibana.requests[0]
+    assert path == "/s/humas/api/saved_objects/_import?overwrite=true"
+    assert headers["kbn-xsrf"] and headers["authorization"] == "ApiKey a2V5OnJhaGFzaWE="
+    assert headers["content-type"].startswith("multipart/form-data")
+    assert b'"title": "humas-jabar"' in body and b'"title": "monitor-mentions"' not in body
+    # Running it again is the same request: overwrite makes the import idempotent.
+    es_admin.import_kibana(kibana.url, alias="humas-jabar", api_key="a2V5OnJhaGFzaWE=", space="humas")
+    assert _ndjson(kibana.requests[1][2]) == _ndjson(body)
+
+
+def test_kibana_import_uses_basic_auth_and_reports_refused_objects():
+    fake = FakeKibana(answer={"success": False, "successCount": 8, "errors": [
+        {"id": "humas-top-topics", "type": "visualization", "error": {"type": "missing_references"}}]})
+    try:
+        result = es_admin.import_kibana(fake.url, username="elastic", password="rahasia")
+        assert result.errors == ("visualization/humas-top-topics: missing_references",)
+        assert fake.requests[0][1]["authorization"].startswith("Basic ")
+    finally:
+        fake.server.close()
+
+
+def test_kibana_import_failures_raise():
+    fake = FakeKibana(status=401, answer={"message": "unauthorized"})
+    try:
+        with pytest.raises(es_admin.KibanaImportError, match="401"):
+            es_admin.import_kibana(fake.url)
+    finally:
+        fake.server.close()
+    with pytest.raises(es_admin.KibanaImportError, match="tidak dapat dihubungi"):
+        es_admin.import_kibana(f"http://127.0.0.1:{free_port()}")
