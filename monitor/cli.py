@@ -94,6 +94,10 @@ def build_parser() -> argparse.ArgumentParser:
     _config_arg(kibana_import)
     kibana_import.add_argument("--url", required=True, help="alamat Kibana, mis. https://kibana.contoh.go.id")
     kibana_import.add_argument("--space", default=None, help="Kibana space (bawaan: default)")
+
+    from monitor.rules.commands import add_commands
+
+    add_commands(sub, _config_arg)
     return parser
 
 
@@ -129,6 +133,10 @@ def _dispatch(args: argparse.Namespace, out: TextIO) -> int:
     if args.command == "classify":
         return _classify(load_config(args.config), args.input, args.output, out)
     config = load_config(args.config)
+    from monitor.rules.commands import COMMANDS, run_command
+
+    if args.command in COMMANDS:
+        return run_command(args, config, out)
     if args.command == "config":
         print(f"Konfigurasi valid: {len(config.sources)} sumber, {len(config.rules)} aturan, "
               f"{len(config.watchlists)} watchlist, {len(config.alerters)} alerter.", file=out)

@@ -117,13 +117,45 @@ class ClassifierConfig(Strict):
     taxonomy: str | None = None
 
 
+RuleTypeName = Literal["any", "threshold", "spike", "negative_surge", "viral", "new_story", "coordinated", "silence"]
+
+_RULE_FILTERS = frozenset({"watchlists", "topics", "sentiment", "flags", "sources", "channels"})
+_WINDOWED = frozenset({"window", "delay"}) | _RULE_FILTERS
+# The keys each rule type uses beyond the common ones (name, type, description, severity,
+# alerters, cooldown, resolve_after, active_hours, escalate_factor). A key the type does not use
+# is an error, so a typo or a key copied from another rule never silently does nothing.
+RULE_TYPE_KEYS: dict[str, frozenset[str]] = {
+    "any": _WINDOWED | {"group_by"},
+    "threshold": _WINDOWED | {"group_by", "threshold", "unique_authors"},
+    "spike": _WINDOWED | {"group_by", "baseline_weeks", "factor", "min_count", "min_baseline", "direction"},
+    # The rule measures the negative share itself, so a sentiment filter would make it 100 %.
+    "negative_surge": (_WINDOWED - {"sentiment"}) | {"group_by", "min_share", "margin", "min_volume", "baseline_period"},
+    "viral": _WINDOWED | {"min_reach", "min_engagement", "min_growth"},
+    "new_story": _WINDOWED | {"min_mentions", "novelty"},
+    "coordinated": _WINDOWED | {"min_accounts", "similarity"},
+    "silence": frozenset({"sources", "max_quiet", "per_source"}),
+}
+_ACTIVE_HOURS = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-3]):([0-5]\d)$")
+
+
 class RuleConfig(Strict):
-    """One rule file in config/rules/. Later rule types add their own keys here."""
+    """One rule file in config/rules/: common keys, then the keys of each rule type (see
+    RULE_TYPE_KEYS and docs/rules.md)."""
 
     name: str = Field(pattern=r"^[a-z0-9][a-z0-9_.-]*$")
-    type: Literal["any", "threshold"]
+    type: RuleTypeName
     description: str = ""
     severity: Literal["info", "warning", "critical"] = "warning"
+    alerters: list[str] = ["log"]
+    # No new update alert sooner than this after the last one (escalations are never held back).
+    cooldown: Duration = timedelta(minutes=30)
+    # An open incident with no new firing for this long is resolved.
+    resolve_after: Duration = timedelta(hours=6)
+    # "06:00-22:00" in the configured time zone ("22:00-06:00" spans midnight); empty: always.
+    active_hours: str = ""
+    # An incident whose numbers reach this multiple of the last reported ones escalates a level.
+    escalate_factor: float = Field(default=2.0, gt=1)
+    # Filters (all rule types but `silence`; `silence` uses only `sources`).
     watchlists: list[str] = []
     topics: list[str] = []
     sentiment: list[Literal["positive", "neutral", "negative"]] = []
@@ -133,21 +165,65 @@ class RuleConfig(Strict):
     window: Duration = timedelta(hours=1)
     # Late-arriving data: evaluate the window that ended this long ago.
     delay: Duration = timedelta(0)
-    threshold: int = Field(default=1, ge=1)
-    # Count distinct authors rather than mentions (threshold rules).
-    unique_authors: bool = False
-    # "" (one incident per rule) or a mention field: "source", "channel", "author", "watchlist".
+    # "" (one incident per rule) or one incident per value of a mention field.
     group_by: Literal["", "source", "channel", "author", "watchlist", "topic"] = ""
-    alerters: list[str] = ["log"]
-    cooldown: Duration = timedelta(minutes=30)
-    # An open incident with no new firing for this long is resolved.
-    resolve_after: Duration = timedelta(hours=6)
+    # threshold: at least this many mentions (or distinct authors) in the window.
+    threshold: int = Field(default=1, ge=1)
+    unique_authors: bool = False
+    # spike: the window against the same hours of the same weekday over the last weeks.
+    baseline_weeks: int = Field(default=4, ge=1, le=12)
+    factor: float = Field(default=3.0, gt=1)
+    min_count: int = Field(default=10, ge=1)
+    min_baseline: float = Field(default=5.0, ge=0)
+    direction: Literal["up", "down", "both"] = "up"
+    # negative_surge: the negative share above min_share and above the baseline share + margin.
+    min_share: float = Field(default=0.5, gt=0, le=1)
+    margin: float = Field(default=0.2, ge=0, le=1)
+    min_volume: int = Field(default=20, ge=1)
+    baseline_period: Duration = timedelta(days=7)
+    # viral: bounds on one post's reach, engagement, or engagement growth per hour.
+    min_reach: int | None = Field(default=None, ge=1)
+    min_engagement: int | None = Field(default=None, ge=1)
+    min_growth: float | None = Field(default=None, gt=0)
+    # new_story: a story with at least min_mentions in the window and none in `novelty` before.
+    min_mentions: int = Field(default=5, ge=2)
+    novelty: Duration = timedelta(days=3)
+    # coordinated: this many accounts posting texts at least this similar (Jaccard) in the window.
+    min_accounts: int = Field(default=5, ge=2)
+    similarity: float = Field(default=0.8, ge=0.3, le=1)
+    # silence: a source (or, with per_source = false, every source) with nothing new this long.
+    max_quiet: Duration = timedelta(hours=2)
+    per_source: bool = True
+
+    @field_validator(*sorted(set().union(*RULE_TYPE_KEYS.values())))
+    @classmethod
+    def _key_fits_type(cls, value: Any, info: Any) -> Any:
+        kind = info.data.get("type")
+        if kind in RULE_TYPE_KEYS and info.field_name not in RULE_TYPE_KEYS[kind]:
+            raise ValueError(f"kunci '{info.field_name}' tidak dipakai oleh aturan bertipe '{kind}'")
+        return value
+
+    @field_validator("active_hours")
+    @classmethod
+    def _hours_format(cls, value: str) -> str:
+        if value and not _ACTIVE_HOURS.match(value.strip()):
+            raise ValueError(f"jam aktif harus berbentuk 'JJ:MM-JJ:MM', misalnya '06:00-22:00' (bukan {value!r})")
+        return value.strip()
 
     @model_validator(mode="after")
-    def _any_has_no_threshold(self) -> RuleConfig:
-        if self.type == "any" and self.threshold != 1:
-            raise ValueError("aturan bertipe 'any' tidak memakai 'threshold'")
+    def _type_needs(self) -> RuleConfig:
+        if self.type == "viral" and not (self.min_reach or self.min_engagement or self.min_growth):
+            raise ValueError("aturan 'viral' butuh setidaknya satu dari 'min_reach', 'min_engagement', 'min_growth'")
         return self
+
+    @property
+    def active_minutes(self) -> tuple[int, int] | None:
+        """Active hours as minutes after local midnight (start, end), or None for always."""
+        match = _ACTIVE_HOURS.match(self.active_hours)
+        if not match:
+            return None
+        h1, m1, h2, m2 = (int(g) for g in match.groups())
+        return h1 * 60 + m1, h2 * 60 + m2
 
 
 class GeneralConfig(Strict):

@@ -31,6 +31,12 @@ class ConfigError(MonitorError):
         super().__init__("\n".join(str(p) for p in problems))
 
 
+class UsageError(MonitorError):
+    """The command line asked for something that cannot be done as written."""
+
+    exit_code = 2
+
+
 class SourceError(MonitorError):
     """A source could not be collected; names the source so the operator knows which."""
 

@@ -138,7 +138,7 @@ class Pipeline:
         self.alerters = alerters
         self.clock = clock
         self.outbox = Outbox(state)
-        self.engine = RuleEngine(config, store, state, self.outbox)
+        self.engine = RuleEngine(config, store, state, self.outbox, health=inbox.health)
         self.enricher = Enricher(classifier, compile_watchlists(config.watchlists), state)
         # Collect jobs may overlap; the downstream stages run one at a time.
         self._downstream = threading.Lock()

@@ -1,4 +1,4 @@
-"""The monitor's own state (incidents, rule progress, outbox, fingerprints) in one SQLite file.
+"""The monitor's own state (incidents, silences, rule progress, outbox, fingerprints) in one SQLite file.
 
 One file so that opening an incident and queueing its alert happen in one transaction: a crash
 between the two can neither lose the alert nor send it twice.
@@ -46,7 +46,43 @@ CREATE TABLE IF NOT EXISTS threads (
     incident_id TEXT NOT NULL, alerter TEXT NOT NULL, ref TEXT NOT NULL, PRIMARY KEY (incident_id, alerter)
 );
 CREATE TABLE IF NOT EXISTS fingerprints (fingerprint TEXT PRIMARY KEY, mention_id TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS incident_events (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    incident_id TEXT NOT NULL,
+    at TEXT NOT NULL,
+    event TEXT NOT NULL,
+    severity TEXT NOT NULL,
+    count INTEGER NOT NULL,
+    summary TEXT NOT NULL,
+    alert_id TEXT,
+    -- Why the alert was not delivered (a silence, an acknowledgement); NULL when it was queued.
+    suppressed TEXT
+);
+CREATE INDEX IF NOT EXISTS incident_events_incident ON incident_events(incident_id, seq);
+CREATE TABLE IF NOT EXISTS silences (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    pattern TEXT NOT NULL,
+    until TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    removed_at TEXT
+);
+CREATE TABLE IF NOT EXISTS rule_memory (
+    rule TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, updated_at TEXT NOT NULL, PRIMARY KEY (rule, key)
+);
 """
+
+# Columns added after the first release: (table, column, declaration). Added on open when missing,
+# so a state file from an older version keeps its incidents, cooldowns and outbox.
+_MIGRATIONS = (
+    ("incidents", "acked_at", "TEXT"),
+    ("incidents", "acked_by", "TEXT"),
+    ("incidents", "ack_note", "TEXT"),
+    # Whether any alert of the incident was delivered (not silenced): the first one that is
+    # becomes the thread's header.
+    ("incidents", "announced", "INTEGER NOT NULL DEFAULT 1"),
+)
 
 
 class StateDB:
@@ -58,6 +94,10 @@ class StateDB:
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=FULL")
         self.db.executescript(_SCHEMA)
+        for table, column, declaration in _MIGRATIONS:
+            present = {row[1] for row in self.db.execute(f"PRAGMA table_info({table})")}
+            if column not in present:
+                self.db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {declaration}")
         self._depth = 0
 
     @contextmanager

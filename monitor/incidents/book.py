@@ -1,12 +1,15 @@
-"""The incident lifecycle: open, update, escalate, resolve; persisted in the state database.
+"""The incident lifecycle: open, update, escalate, acknowledge, resolve; persisted in the state database.
 
 A firing rule opens an incident or updates the open one with the same rule and grouping key, so
-a developing crisis is one thread with updates, not a storm of separate alerts.
+a developing crisis is one thread with updates, not a storm of separate alerts. Counts are the
+numbers last reported to the team: escalation compares against them, so an acknowledged incident
+that keeps growing quietly still escalates once it doubles what the team last saw.
 """
 
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from datetime import datetime
 
 from monitor.config import RuleConfig
@@ -14,76 +17,169 @@ from monitor.records import Incident, Severity
 from monitor.rules.types import Finding
 from monitor.statedb import StateDB
 
-_COLUMNS = "id, rule, group_key, severity, status, opened_at, updated_at, last_alert_at, count, title, resolved_at"
+_COLUMNS = (
+    "id, rule, group_key, severity, status, opened_at, updated_at, last_alert_at, count, title, resolved_at,"
+    " acked_at, acked_by, ack_note, announced"
+)
+_LEVELS = ["info", "warning", "critical"]
 
 
-def _incident(row: tuple) -> tuple[Incident, datetime]:
-    (id_, rule, key, severity, status, opened, updated, last_alert, count, title, resolved) = row
+def _dt(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+@dataclass(frozen=True)
+class IncidentRow:
+    """An incident with the bookkeeping the team and the engine need around it."""
+
+    incident: Incident
+    last_alert_at: datetime
+    acked_at: datetime | None = None
+    acked_by: str | None = None
+    ack_note: str | None = None
+    # False while every alert of the incident was silenced: nobody has heard of it yet.
+    announced: bool = True
+
+
+@dataclass(frozen=True)
+class IncidentEvent:
+    incident_id: str
+    at: datetime
+    event: str
+    severity: Severity
+    count: int
+    summary: str
+    alert_id: str | None
+    suppressed: str | None
+
+
+def _row(row: tuple) -> IncidentRow:
+    (id_, rule, key, severity, status, opened, updated, last_alert, count, title, resolved,
+     acked_at, acked_by, ack_note, announced) = row
     incident = Incident(
         id=id_, rule=rule, group_key=key, severity=Severity(severity), status=status,
         opened_at=datetime.fromisoformat(opened), updated_at=datetime.fromisoformat(updated), count=count,
-        title=title, resolved_at=datetime.fromisoformat(resolved) if resolved else None,
+        title=title, resolved_at=_dt(resolved),
     )
-    return incident, datetime.fromisoformat(last_alert)
+    return IncidentRow(incident, datetime.fromisoformat(last_alert), _dt(acked_at), acked_by, ack_note, bool(announced))
 
 
 class IncidentBook:
     def __init__(self, state: StateDB):
         self.state = state
 
-    def open_incident(self, rule: str, group_key: str) -> tuple[Incident, datetime] | None:
+    # -- reading -------------------------------------------------------------------------------
+    def open_incident(self, rule: str, group_key: str) -> IncidentRow | None:
         rows = self.state.query(
             f"SELECT {_COLUMNS} FROM incidents WHERE rule = ? AND group_key = ? AND status = 'open'", (rule, group_key)
         )
-        return _incident(rows[0]) if rows else None
+        return _row(rows[0]) if rows else None
+
+    def rows(self, *, status: str | None = None) -> list[IncidentRow]:
+        where = " WHERE status = ?" if status else ""
+        rows = self.state.query(f"SELECT {_COLUMNS} FROM incidents{where} ORDER BY opened_at, id", (status,) if status else ())
+        return [_row(r) for r in rows]
 
     def all(self, *, status: str | None = None) -> list[Incident]:
-        where = " WHERE status = ?" if status else ""
-        rows = self.state.query(f"SELECT {_COLUMNS} FROM incidents{where} ORDER BY opened_at", (status,) if status else ())
-        return [_incident(r)[0] for r in rows]
+        return [r.incident for r in self.rows(status=status)]
 
-    def apply(self, rule: RuleConfig, finding: Finding, now: datetime, title: str) -> tuple[Incident, str | None]:
+    def find(self, id_prefix: str) -> IncidentRow:
+        """The incident whose id starts with `id_prefix` (the CLI shows short ids)."""
+        prefix = id_prefix.strip()
+        rows = self.state.query(f"SELECT {_COLUMNS} FROM incidents WHERE id LIKE ? ESCAPE '\\'",
+                                (prefix.replace("%", "\\%").replace("_", "\\_") + "%",)) if prefix else []
+        if not rows:
+            raise KeyError(f"insiden '{id_prefix}' tidak ditemukan")
+        if len(rows) > 1:
+            raise KeyError(f"'{id_prefix}' cocok dengan {len(rows)} insiden; tulis id lebih panjang")
+        return _row(rows[0])
+
+    def events(self, incident_id: str) -> list[IncidentEvent]:
+        rows = self.state.query(
+            "SELECT incident_id, at, event, severity, count, summary, alert_id, suppressed FROM incident_events"
+            " WHERE incident_id = ? ORDER BY seq", (incident_id,)
+        )
+        return [IncidentEvent(i, datetime.fromisoformat(at), e, Severity(s), c, summary, a, sup)
+                for i, at, e, s, c, summary, a, sup in rows]
+
+    # -- lifecycle -----------------------------------------------------------------------------
+    def apply(self, rule: RuleConfig, finding: Finding, now: datetime, title: str) -> tuple[IncidentRow, str | None]:
         """Record a finding; return the incident and the event to alert on (None: stay quiet)."""
         current = self.open_incident(rule.name, finding.group_key)
         if current is None:
             digest = hashlib.sha256(f"{rule.name}|{finding.group_key}|{now.isoformat()}".encode()).hexdigest()[:20]
             incident = Incident(digest, rule.name, finding.group_key, Severity(rule.severity), "open",
                                 now, now, finding.count, title)
-            self._save(incident, last_alert=now)
-            return incident, "opened"
-        incident, last_alert = current
+            with self.state.transaction() as db:
+                db.execute(
+                    f"INSERT INTO incidents ({_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,NULL,NULL,NULL,0)",
+                    (incident.id, incident.rule, incident.group_key, incident.severity.value, "open",
+                     now.isoformat(), now.isoformat(), now.isoformat(), incident.count, title, None),
+                )
+            return IncidentRow(incident, now, announced=False), "opened"
+        incident = current.incident
         event = None
         severity = incident.severity
-        opened_count = max(incident.count, 1)
         # A rule of type `any` reports every new mention; counting rules report growth only.
-        grew = finding.count > 0 if rule.type == "any" else finding.count > incident.count
-        if rule.type != "any" and finding.count >= 2 * opened_count and severity != Severity.CRITICAL:
-            severity = Severity(["info", "warning", "critical"][severity.rank + 1])
+        counting = rule.type != "any"
+        grew = finding.count > incident.count if counting else finding.count > 0
+        if counting and finding.count >= rule.escalate_factor * max(incident.count, 1) and severity != Severity.CRITICAL:
+            severity = Severity(_LEVELS[severity.rank + 1])
             event = "escalated"
-        elif grew and (rule.type == "any" or now - last_alert >= rule.cooldown):
+        elif grew and current.acked_at is None and (not counting or now - current.last_alert_at >= rule.cooldown):
             event = "updated"
-        count = incident.count + finding.count if rule.type == "any" else max(finding.count, incident.count)
+        count = max(finding.count, incident.count) if counting else incident.count + finding.count
         updated = incident.with_update(updated_at=now, count=count if event else incident.count, severity=severity)
-        self._save(updated, last_alert=now if event else last_alert)
-        return updated, event
-
-    def resolve_quiet(self, rule: RuleConfig, now: datetime) -> list[Incident]:
-        resolved = []
-        for row in self.state.query(f"SELECT {_COLUMNS} FROM incidents WHERE rule = ? AND status = 'open'", (rule.name,)):
-            incident, last_alert = _incident(row)
-            if now - incident.updated_at >= rule.resolve_after:
-                done = incident.with_update(status="resolved", resolved_at=now, updated_at=now)
-                self._save(done, last_alert=last_alert)
-                resolved.append(done)
-        return resolved
-
-    def _save(self, incident: Incident, *, last_alert: datetime) -> None:
+        last_alert = now if event else current.last_alert_at
         with self.state.transaction() as db:
             db.execute(
-                f"INSERT OR REPLACE INTO incidents ({_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                (
-                    incident.id, incident.rule, incident.group_key, incident.severity.value, incident.status,
-                    incident.opened_at.isoformat(), incident.updated_at.isoformat(), last_alert.isoformat(),
-                    incident.count, incident.title, incident.resolved_at.isoformat() if incident.resolved_at else None,
-                ),
+                "UPDATE incidents SET severity = ?, updated_at = ?, last_alert_at = ?, count = ? WHERE id = ?",
+                (updated.severity.value, now.isoformat(), last_alert.isoformat(), updated.count, incident.id),
             )
+            if event == "escalated":
+                # An escalation is news the team has not acknowledged yet.
+                db.execute("UPDATE incidents SET acked_at = NULL, acked_by = NULL, ack_note = NULL WHERE id = ?",
+                           (incident.id,))
+        acked = None if event == "escalated" else current.acked_at
+        return IncidentRow(updated, last_alert, acked, current.acked_by if acked else None,
+                           current.ack_note if acked else None, current.announced), event
+
+    def resolve_quiet(self, rule: RuleConfig, now: datetime) -> list[IncidentRow]:
+        resolved = []
+        for row in self.state.query(f"SELECT {_COLUMNS} FROM incidents WHERE rule = ? AND status = 'open'", (rule.name,)):
+            current = _row(row)
+            if now - current.incident.updated_at >= rule.resolve_after:
+                # updated_at stays the last firing: "quiet since" is what the resolution reports.
+                done = current.incident.with_update(status="resolved", resolved_at=now)
+                with self.state.transaction() as db:
+                    db.execute("UPDATE incidents SET status = 'resolved', resolved_at = ? WHERE id = ?",
+                               (now.isoformat(), done.id))
+                resolved.append(IncidentRow(done, current.last_alert_at, current.acked_at, current.acked_by,
+                                            current.ack_note, current.announced))
+        return resolved
+
+    def acknowledge(self, id_prefix: str, *, now: datetime, by: str = "", note: str = "") -> IncidentRow:
+        """The team has it: no more update alerts, until it escalates or resolves."""
+        row = self.find(id_prefix)
+        if row.incident.status != "open":
+            raise ValueError(f"insiden {row.incident.id[:8]} sudah selesai; tidak perlu di-ack")
+        with self.state.transaction() as db:
+            db.execute("UPDATE incidents SET acked_at = ?, acked_by = ?, ack_note = ? WHERE id = ?",
+                       (now.isoformat(), by, note, row.incident.id))
+            db.execute(
+                "INSERT INTO incident_events (incident_id, at, event, severity, count, summary) VALUES (?,?,?,?,?,?)",
+                (row.incident.id, now.isoformat(), "acknowledged", row.incident.severity.value, row.incident.count,
+                 f"di-ack oleh {by or 'tim'}" + (f": {note}" if note else "")),
+            )
+        return IncidentRow(row.incident, row.last_alert_at, now, by, note, row.announced)
+
+    def log_event(self, incident: Incident, event: str, now: datetime, summary: str, *,
+                  alert_id: str | None, suppressed: str | None) -> None:
+        with self.state.transaction() as db:
+            db.execute(
+                "INSERT INTO incident_events (incident_id, at, event, severity, count, summary, alert_id, suppressed)"
+                " VALUES (?,?,?,?,?,?,?,?)",
+                (incident.id, now.isoformat(), event, incident.severity.value, incident.count, summary, alert_id, suppressed),
+            )
+            if suppressed is None:
+                db.execute("UPDATE incidents SET announced = 1 WHERE id = ?", (incident.id,))

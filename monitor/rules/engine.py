@@ -1,8 +1,9 @@
 """The rule engine: evaluate every rule at the current time, including any gap since the last run.
 
-After a restart the engine walks the time it missed in steps, so what happened while the
-monitor was down still fires; the incident update, the alert in the outbox and the rule's
-progress are committed in one transaction, so a crash never sends twice nor loses an alert.
+After a restart the engine walks the time it missed in steps no longer than the rule's window,
+so what happened while the monitor was down still fires. For each step the incident update, the
+alert in the outbox (or its silenced record), the rule's memory and its progress are committed in
+one transaction, so a crash never sends twice nor loses an alert.
 """
 
 from __future__ import annotations
@@ -10,79 +11,124 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections import Counter
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from monitor.alerters.outbox import Outbox
 from monitor.config import MonitorConfig, RuleConfig
 from monitor.i18n import local_time
-from monitor.incidents.book import IncidentBook
-from monitor.records import Alert, EnrichedMention, Incident, PostRef
+from monitor.inbox import SourceHealth
+from monitor.incidents.book import IncidentBook, IncidentRow
+from monitor.incidents.silences import SilenceBook
+from monitor.records import Alert, EnrichedMention, PostRef
+from monitor.rules.memory import RuleMemory
+from monitor.rules.messages import say
 from monitor.rules.types import RULE_TYPES, Finding, RuleContext
 from monitor.statedb import StateDB
 from monitor.store.base import MentionStore
 
 log = logging.getLogger(__name__)
 
-# A monitor down for a month must not replay thousands of windows on start.
+# A monitor down for months must not replay thousands of windows on start: past this many steps
+# the steps grow (never beyond the rule's window, so no moment goes unseen) ...
 MAX_GAP_STEPS = 288
+# ... and a gap longer than this many windows is evaluated only for its most recent part.
+MAX_GAP_WINDOWS = 2016
 
 
 @dataclass
 class EvaluationReport:
     alerts: list[Alert] = field(default_factory=list)
+    # Alerts recorded in the incident log but not queued (silenced, or nobody heard of the incident).
+    suppressed: list[tuple[Alert, str]] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
 
 
+def in_active_hours(rule: RuleConfig, moment: datetime, zone: str) -> bool:
+    window = rule.active_minutes
+    if window is None:
+        return True
+    local = moment.astimezone(ZoneInfo(zone))
+    minute = local.hour * 60 + local.minute
+    start, end = window
+    return start <= minute < end if start <= end else (minute >= start or minute < end)
+
+
 class RuleEngine:
-    def __init__(self, config: MonitorConfig, store: MentionStore, state: StateDB, outbox: Outbox):
+    def __init__(self, config: MonitorConfig, store: MentionStore, state: StateDB, outbox: Outbox, *,
+                 health: Callable[[], list[SourceHealth]] | None = None):
         self.config = config
         self.store = store
         self.state = state
         self.outbox = outbox
+        self.health = health
         self.incidents = IncidentBook(state)
+        self.silences = SilenceBook(state)
 
     def evaluate(self, now: datetime, rules: list[RuleConfig] | None = None) -> EvaluationReport:
         report = EvaluationReport()
         for rule in rules if rules is not None else self.config.rules:
             try:
-                report.alerts += self.evaluate_rule(rule, now)
+                outcome = self.evaluate_rule(rule, now)
+                report.alerts += outcome.alerts
+                report.suppressed += outcome.suppressed
             except Exception as exc:  # one broken rule must not stop the others
                 log.exception("aturan '%s' gagal dievaluasi", rule.name)
                 report.errors.append(f"aturan '{rule.name}': {exc}")
         return report
 
     def evaluation_points(self, rule: RuleConfig, now: datetime) -> list[datetime]:
+        """The moments to evaluate: `now`, preceded by steps through the gap since the last run."""
         rows = self.state.query("SELECT evaluated_until FROM rule_runs WHERE rule = ?", (rule.name,))
         if not rows:
             return [now]
         last = datetime.fromisoformat(rows[0][0])
-        step = min(rule.window, self.config.monitor.evaluate_interval)
+        if now <= last:
+            return []
+        window = rule.window if rule.type != "silence" else rule.max_quiet
+        earliest = max(last, now - window * MAX_GAP_WINDOWS)
+        if earliest > last:
+            log.warning("aturan '%s': jeda sejak %s terlalu panjang; hanya %s terakhir yang dievaluasi",
+                        rule.name, last.isoformat(), now - earliest)
+        step = min(window, self.config.monitor.evaluate_interval)
+        if (now - earliest) / step > MAX_GAP_STEPS:
+            step = min(window, (now - earliest) / MAX_GAP_STEPS)
         points = []
         moment = now
-        while moment > last and len(points) < MAX_GAP_STEPS:
+        while moment > earliest:
             points.append(moment)
             moment -= step
         return sorted(points)
 
-    def evaluate_rule(self, rule: RuleConfig, now: datetime) -> list[Alert]:
-        alerts: list[Alert] = []
+    def evaluate_rule(self, rule: RuleConfig, now: datetime) -> EvaluationReport:
+        outcome = EvaluationReport()
         rule_type = RULE_TYPES[rule.type]
+        zone = self.config.monitor.timezone
+        sources = tuple(s.name for s in self.config.sources if s.enabled)
         for moment in self.evaluation_points(rule, now):
-            end = moment - rule.delay
-            ctx = RuleContext(self.store, end - rule.window, end, self._already_seen)
-            findings = rule_type.evaluate(rule, ctx)
+            memory = RuleMemory(self.state, rule.name)
+            findings: list[Finding] = []
+            # Outside active hours nothing is evaluated: the window that is open when the hours
+            # begin again is judged then, so an ongoing situation is reported in the morning.
+            active = in_active_hours(rule, moment, zone)
+            if active:
+                end = moment - rule.delay
+                ctx = RuleContext(self.store, end - rule.window, end, moment, self._already_seen, memory,
+                                  self.health, sources, self.config.monitor.language)
+                findings = rule_type.evaluate(rule, ctx)
             with self.state.transaction() as db:
                 for finding in findings:
-                    alert = self._record(rule, finding, moment)
-                    if alert:
-                        alerts.append(alert)
+                    self._record(rule, finding, moment, outcome)
                     db.executemany("INSERT OR IGNORE INTO rule_seen VALUES (?,?)",
                                    [(rule.name, i) for i in finding.mention_ids])
-                for incident in self.incidents.resolve_quiet(rule, moment):
-                    alerts.append(self._resolved_alert(rule, incident, moment))
+                if active:
+                    for row in self.incidents.resolve_quiet(rule, moment):
+                        self._dispatch(rule, row, self._resolved_alert(rule, row, moment), outcome)
+                memory.flush(db, moment)
                 db.execute("INSERT OR REPLACE INTO rule_runs VALUES (?,?)", (rule.name, moment.isoformat()))
-        return alerts
+        return outcome
 
     def _already_seen(self, rule: str, ids: list[str]) -> set[str]:
         seen: set[str] = set()
@@ -94,18 +140,35 @@ class RuleEngine:
             seen.update(r[0] for r in rows)
         return seen
 
-    def _record(self, rule: RuleConfig, finding: Finding, now: datetime) -> Alert | None:
+    def _record(self, rule: RuleConfig, finding: Finding, now: datetime, outcome: EvaluationReport) -> None:
         title = rule.description or rule.name
-        if finding.group_key:
-            title = f"{title} — {finding.group_key}"
-        incident, event = self.incidents.apply(rule, finding, now, title)
-        if event is None:
-            return None
-        alert = self._alert(rule, incident, event, finding, now)
-        self.outbox.enqueue(alert)
-        return alert
+        if finding.group_key or finding.label:
+            title = f"{title} — {finding.label or finding.group_key}"
+        row, event = self.incidents.apply(rule, finding, now, title)
+        if event is not None:
+            self._dispatch(rule, row, self._alert(rule, row, event, finding, now), outcome)
 
-    def _alert(self, rule: RuleConfig, incident: Incident, event: str, finding: Finding, now: datetime) -> Alert:
+    def _dispatch(self, rule: RuleConfig, row: IncidentRow, alert: Alert, outcome: EvaluationReport) -> None:
+        """Queue the alert, or record why not: a silence, or an incident nobody was told about."""
+        incident = row.incident
+        silence = self.silences.matching(rule.name, incident.group_key, tuple(rule.watchlists), alert.fired_at)
+        reason = None
+        if silence:
+            reason = f"dibungkam #{silence.id} sampai {local_time(silence.until, self.config.monitor.timezone)}: {silence.reason}"
+        elif alert.event == "resolved" and not row.announced:
+            reason = "insiden tidak pernah dikirim (seluruhnya dibungkam)"
+        elif alert.event != "opened" and not row.announced:
+            # Its opening was silenced: the first alert the team gets must be the thread's header.
+            alert = _as_event(alert, "opened")
+        self.incidents.log_event(incident, alert.event, alert.fired_at, alert.summary, alert_id=alert.id, suppressed=reason)
+        if reason:
+            outcome.suppressed.append((alert, reason))
+            return
+        self.outbox.enqueue(alert)
+        outcome.alerts.append(alert)
+
+    def _alert(self, rule: RuleConfig, row: IncidentRow, event: str, finding: Finding, now: datetime) -> Alert:
+        incident = row.incident
         if finding.mention_ids:
             mentions = [m for m in (self.store.get(i) for i in finding.mention_ids[:200]) if m]
             split = dict(Counter(m.classification.sentiment.value for m in mentions if m.classification.sentiment))
@@ -137,14 +200,15 @@ class RuleEngine:
             alerters=tuple(rule.alerters),
         )
 
-    def _resolved_alert(self, rule: RuleConfig, incident: Incident, now: datetime) -> Alert:
-        alert = Alert(
+    def _resolved_alert(self, rule: RuleConfig, row: IncidentRow, now: datetime) -> Alert:
+        incident = row.incident
+        quiet_since = local_time(incident.updated_at, self.config.monitor.timezone)
+        return Alert(
             id=hashlib.sha256(f"{incident.id}|resolved".encode()).hexdigest()[:24],
             rule=rule.name,
             severity=incident.severity,
             title=incident.title,
-            summary=f"Tidak ada kejadian baru sejak {local_time(incident.updated_at, self.config.monitor.timezone)}; "
-            "insiden ditutup",
+            summary=say(self.config.monitor.language, "resolved", since=quiet_since),
             fired_at=now,
             group_key=incident.group_key,
             incident_id=incident.id,
@@ -153,8 +217,10 @@ class RuleEngine:
             watchlists=tuple(rule.watchlists),
             alerters=tuple(rule.alerters),
         )
-        self.outbox.enqueue(alert)
-        return alert
+
+
+def _as_event(alert: Alert, event: str) -> Alert:
+    return replace(alert, event=event, id=hashlib.sha256(f"{alert.id}|{event}".encode()).hexdigest()[:24])
 
 
 def top_posts(mentions: list[EnrichedMention], limit: int = 3) -> tuple[PostRef, ...]:

@@ -36,8 +36,9 @@ CREATE TABLE IF NOT EXISTS mentions (
 );
 CREATE INDEX IF NOT EXISTS mentions_published ON mentions(published_at);
 CREATE INDEX IF NOT EXISTS mentions_source ON mentions(source, published_at);
+-- Full-text rows share the mention row's rowid: lookups by rowid are O(log n).
 CREATE VIRTUAL TABLE IF NOT EXISTS mentions_fts USING fts5(
-    id UNINDEXED, title, text, normalized, tokenize = 'unicode61 remove_diacritics 2'
+    title, text, normalized, tokenize = 'unicode61 remove_diacritics 2'
 );
 """
 
@@ -103,7 +104,10 @@ class SqliteStore:
 
     def _write(self, item: EnrichedMention) -> None:
         m, c = item.mention, item.classification
-        self._db.execute(
+        old = self._db.execute("SELECT rowid FROM mentions WHERE id = ?", (m.id,)).fetchone()
+        if old:
+            self._db.execute("DELETE FROM mentions_fts WHERE rowid = ?", old)
+        cursor = self._db.execute(
             "INSERT OR REPLACE INTO mentions VALUES (?,?,?,?,?,?,?,?,?,?,?)",
             (
                 m.id, m.source, m.channel, m.author,
@@ -112,10 +116,9 @@ class SqliteStore:
                 dumps(item.to_json()),
             ),
         )
-        self._db.execute("DELETE FROM mentions_fts WHERE id = ?", (m.id,))
         self._db.execute(
-            "INSERT INTO mentions_fts (id, title, text, normalized) VALUES (?,?,?,?)",
-            (m.id, m.title, m.text, item.normalized_text),
+            "INSERT INTO mentions_fts (rowid, title, text, normalized) VALUES (?,?,?,?)",
+            (cursor.lastrowid, m.title, m.text, item.normalized_text),
         )
 
     # -- reading -----------------------------------------------------------------------------
@@ -141,7 +144,7 @@ class SqliteStore:
         if flt.query:
             query = _fts_query(flt.query)
             if query:
-                clauses.append("m.id IN (SELECT id FROM mentions_fts WHERE mentions_fts MATCH ?)")
+                clauses.append("m.rowid IN (SELECT rowid FROM mentions_fts WHERE mentions_fts MATCH ?)")
                 params.append(query)
         return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
@@ -167,8 +170,8 @@ class SqliteStore:
         else:
             # bm25() is lower-is-better; we expose higher-is-better scores like Elasticsearch.
             rows = self._rows(
-                "SELECT m.data, -bm25(mentions_fts), snippet(mentions_fts, 2, '[[', ']]', '…', 16) "
-                f"FROM mentions_fts JOIN mentions m ON m.id = mentions_fts.id{where}"
+                "SELECT m.data, -bm25(mentions_fts), snippet(mentions_fts, -1, '[[', ']]', '…', 16) "
+                f"FROM mentions_fts JOIN mentions m ON m.rowid = mentions_fts.rowid{where}"
                 " AND mentions_fts MATCH ? ORDER BY bm25(mentions_fts), m.published_at DESC LIMIT ? OFFSET ?",
                 [*params, query, limit, offset],
             )
