@@ -96,6 +96,10 @@ _GROUP_FIELDS = {"source": "sources", "channel": "channels", "author": "authors"
 _TERM_FIELDS = {"source": "source", "channel": "channel", "author": "author", "watchlist": "watchlists", "topic": "topics"}
 
 
+# Groups per rule and evaluation: enough for every author of a busy hour; terms() is cut here.
+MAX_GROUPS = 10_000
+
+
 def grouped_filters(rule: RuleConfig, flt: MentionFilter, store: MentionStore,
                     also: tuple[MentionFilter, ...] = ()) -> list[tuple[str, MentionFilter]]:
     """One filter per value of the rule's group_by field (or the rule's own filter when none).
@@ -107,7 +111,7 @@ def grouped_filters(rule: RuleConfig, flt: MentionFilter, store: MentionStore,
     field = _TERM_FIELDS[rule.group_by]
     values: dict[str, None] = {}
     for scope in (flt, *also):
-        values.update((value, None) for value, _ in store.terms(field, scope, size=100))  # type: ignore[arg-type]
+        values.update((value, None) for value, _ in store.terms(field, scope, size=MAX_GROUPS))  # type: ignore[arg-type]
     return [(value, replace(flt, **{_GROUP_FIELDS[rule.group_by]: (value,)})) for value in values]
 
 
