@@ -12,8 +12,8 @@ agency can replace or extend the topics with its own TOML file (`[classifier] ta
 from __future__ import annotations
 
 import math
-import re
 import tomllib
+from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -92,33 +92,46 @@ def _compile(term: str) -> _Term:
 
 
 class KeywordTagger:
-    """Multi-label tagging by seed terms: score = 1 - exp(-hits), labels at score >= threshold."""
+    """Multi-label tagging by seed terms: score = 1 - exp(-hits), labels at score >= threshold.
+
+    Terms are indexed by their first word (prefix terms by their first three letters), so a
+    text costs one dictionary lookup per word, not one regex per term.
+    """
 
     def __init__(self, labels: Mapping[str, Sequence[str]], threshold: float = 0.5):
         self.threshold = threshold
-        self._terms = {label: [t for t in map(_compile, terms) if t.words] for label, terms in labels.items()}
-        self._pattern_cache: dict[_Term, re.Pattern[str]] = {}
+        self._labels = list(labels)
+        self._exact: dict[str, list[tuple[str, _Term]]] = defaultdict(list)
+        self._prefixed: dict[str, list[tuple[str, _Term]]] = defaultdict(list)
+        for label, terms in labels.items():
+            for term in filter(lambda t: t.words, map(_compile, terms)):
+                if term.prefix and len(term.words) == 1:
+                    self._prefixed[term.words[0][:3]].append((label, term))
+                else:
+                    self._exact[term.words[0]].append((label, term))
 
     @property
     def labels(self) -> list[str]:
-        return list(self._terms)
+        return self._labels
 
-    def _pattern(self, term: _Term) -> re.Pattern[str]:
-        pattern = self._pattern_cache.get(term)
-        if pattern is None:
-            body = r"\s+".join(re.escape(w) for w in term.words)
-            end = "" if term.prefix else r"(?!\S)"
-            pattern = re.compile(rf"(?<!\S){body}{end}")
-            self._pattern_cache[term] = pattern
-        return pattern
+    @staticmethod
+    def _matches(term: _Term, words: list[str], start: int) -> bool:
+        end = start + len(term.words)
+        if end > len(words):
+            return False
+        *body, last = term.words
+        if words[start : end - 1] != body:
+            return False
+        return words[end - 1].startswith(last) if term.prefix else words[end - 1] == last
 
     def scores(self, normalized: str) -> dict[str, float]:
-        out = {}
-        for label, terms in self._terms.items():
-            hits = sum(len(self._pattern(t).findall(normalized)) for t in terms)
-            if hits:
-                out[label] = round(1 - math.exp(-hits), 4)
-        return out
+        words = normalized.split()
+        hits: Counter[str] = Counter()
+        for i, word in enumerate(words):
+            for label, term in self._exact.get(word, []) + self._prefixed.get(word[:3], []):
+                if self._matches(term, words, i):
+                    hits[label] += 1
+        return {label: round(1 - math.exp(-hits[label]), 4) for label in self._labels if hits[label]}
 
     def tag(self, normalized: str) -> tuple[tuple[str, ...], dict[str, float]]:
         scores = self.scores(normalized)
