@@ -1,0 +1,91 @@
+"""Readers for the labelled Indonesian data in `../shared/data` (training and evaluation only).
+
+The data is never copied into the repository; every reader takes the data directory.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+SENTIMENT_LABELS = ("negative", "neutral", "positive")
+SMSA = Path("indonlu/smsa_doc-sentiment-prosa")
+INDOLEM = Path("indolem-sentiment")
+EMOT = Path("indonlu/emot_emotion-twitter")
+CORPUS = Path("corpus")
+
+
+@dataclass(frozen=True)
+class Example:
+    text: str
+    label: str
+
+
+def smsa(data_dir: Path, split: str) -> list[Example]:
+    """SmSA (IndoNLU): `text<TAB>label`, labels positive/neutral/negative."""
+    rows = []
+    with open(data_dir / SMSA / f"{split}_preprocess.tsv", encoding="utf-8") as handle:
+        for line in handle:
+            text, _, label = line.rstrip("\n").rpartition("\t")
+            if text:
+                rows.append(Example(text, label))
+    return rows
+
+
+def indolem(data_dir: Path, split: str) -> list[Example]:
+    """IndoLEM sentiment fold file (`train0`, `dev3`, `test4`, ...): 1 positive, 0 negative."""
+    with open(data_dir / INDOLEM / f"{split}.csv", encoding="utf-8", newline="") as handle:
+        return [
+            Example(row["sentence"], "positive" if row["sentiment"].strip() == "1" else "negative")
+            for row in csv.DictReader(handle)
+        ]
+
+
+def indolem_all_tests(data_dir: Path) -> list[Example]:
+    """The five IndoLEM test folds together: every row once, a held-out set for SmSA models."""
+    return [example for fold in range(5) for example in indolem(data_dir, f"test{fold}")]
+
+
+def emot(data_dir: Path, split: str) -> list[Example]:
+    """EmoT (IndoNLU) tweets: CSV `label,tweet` with five emotions."""
+    with open(data_dir / EMOT / f"{split}_preprocess.csv", encoding="utf-8", newline="") as handle:
+        return [Example(row["tweet"], row["label"]) for row in csv.DictReader(handle)]
+
+
+def corpus_lines(data_dir: Path) -> Iterator[str]:
+    """Every non-empty line of the unlabelled corpus, files in name order (reproducible)."""
+    for path in sorted((data_dir / CORPUS).glob("*.txt.gz")):
+        with gzip.open(path, "rt", encoding="utf-8") as handle:
+            for line in handle:
+                line = line.strip()
+                if line:
+                    yield line
+
+
+ASPECT_SETS = {"casa": Path("indonlu/casa_absa-prosa"), "hoasa": Path("indonlu/hoasa_absa-airy")}
+_ASPECT_VALUES = {"positive": "positive", "pos": "positive", "negative": "negative", "neg": "negative"}
+EMOT_POLARITY = {"happy": "positive", "love": "positive", "anger": "negative", "sadness": "negative", "fear": "negative"}
+
+
+def aspect_documents(data_dir: Path, name: str, split: str) -> list[Example]:
+    """CASA/HoASA reviews as document sentiment: every rated aspect agrees, or the row is skipped.
+
+    All-neutral rows are skipped too: there "neutral" mostly means "aspect not mentioned".
+    """
+    rows = []
+    with open(data_dir / ASPECT_SETS[name] / f"{split}_preprocess.csv", encoding="utf-8", newline="") as handle:
+        reader = csv.reader(handle)
+        next(reader)
+        for text, *aspects in reader:
+            polarities = {_ASPECT_VALUES[a] for a in aspects if a in _ASPECT_VALUES}
+            if len(polarities) == 1:
+                rows.append(Example(text, polarities.pop()))
+    return rows
+
+
+def emot_polarity(data_dir: Path, split: str) -> list[Example]:
+    """EmoT tweets as binary sentiment: happy and love positive, anger, sadness and fear negative."""
+    return [Example(e.text, EMOT_POLARITY[e.label]) for e in emot(data_dir, split)]

@@ -1,0 +1,114 @@
+"""Hashed character n-gram features with a linear softmax head.
+
+Part of the default sentiment model: a compact transformer pretrained on little text misses
+the spelling variety of Indonesian posts (*alay*, elongations, typos) that character n-grams
+catch, so the shipped model averages both. N-grams run across word boundaries ("k enak" in
+"tidak enak") so short negation phrases count too. Extraction is vectorised over the UTF-8
+bytes of a whole batch with numpy (a Python loop per n-gram costs more than the transformer),
+and hashing keeps the head a fixed-size array with no vocabulary file.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+
+from monitor.classify.textprep import prepare
+
+HEAD_FILE = "ngram_head.safetensors"
+HEAD_CONFIG = "ngram_head.json"
+_MULT = np.uint64(0x9E3779B97F4A7C15)  # Fibonacci hashing spreads the rolling hash over buckets
+
+
+@dataclass(frozen=True)
+class NgramSpec:
+    # n_min must stay <= 2: the padding bigram guarantees every text a feature.
+    bits: int = 18
+    n_min: int = 2
+    n_max: int = 5
+
+
+@dataclass(frozen=True)
+class SparseBatch:
+    """CSR rows: features of text i are ids[indptr[i]:indptr[i+1]] with their weights."""
+
+    indptr: np.ndarray
+    ids: np.ndarray
+    weights: np.ndarray
+
+
+def featurize(texts: list[str], spec: NgramSpec) -> SparseBatch:
+    """Sublinear-tf, L2-normalised hashed byte n-grams of each text (lower-cased, padded)."""
+    encoded = [f" {prepare(t).lower()} ".encode("utf-8") for t in texts]
+    sizes = np.fromiter((len(e) for e in encoded), dtype=np.int64, count=len(encoded))
+    data = np.frombuffer(b"".join(encoded), dtype=np.uint8).astype(np.uint64)
+    starts = np.concatenate(([0], np.cumsum(sizes)))
+    doc_of = np.repeat(np.arange(len(texts), dtype=np.int64), sizes)
+    keys, docs = [], []
+    rolling = np.zeros(len(data), dtype=np.uint64)
+    shift = np.uint64(64 - spec.bits)
+    for n in range(1, spec.n_max + 1):
+        # rolling[i] hashes data[i : i + n]; positions whose n-gram runs past the text are dropped.
+        rolling[: len(data) - n + 1] = rolling[: len(data) - n + 1] * np.uint64(257) + data[n - 1 :] + np.uint64(n)
+        if n < spec.n_min:
+            continue
+        valid = np.arange(len(data)) + n <= starts[doc_of + 1]
+        keys.append(((rolling[valid] * _MULT) >> shift).astype(np.int64))
+        docs.append(doc_of[valid])
+    key = np.concatenate(keys) if keys else np.zeros(0, dtype=np.int64)
+    doc = np.concatenate(docs) if docs else np.zeros(0, dtype=np.int64)
+    pairs, counts = np.unique(doc * (1 << spec.bits) + key, return_counts=True)
+    doc_ids, ids = pairs >> spec.bits, pairs & ((1 << spec.bits) - 1)
+    weights = (1.0 + np.log(counts)).astype(np.float32)
+    indptr = np.searchsorted(doc_ids, np.arange(len(texts) + 1))
+    # Every text has at least the bigram of its two padding spaces, so no row is empty.
+    norms = np.sqrt(np.add.reduceat(weights**2, indptr[:-1]))
+    weights /= np.repeat(norms, np.diff(indptr)).astype(np.float32)
+    return SparseBatch(indptr=indptr, ids=ids, weights=weights)
+
+
+class NgramHead:
+    """Linear softmax over hashed n-grams: logits = sum(weight_i * W[bucket_i]) + b."""
+
+    def __init__(
+        self, weight: np.ndarray, bias: np.ndarray, labels: list[str], spec: NgramSpec, ensemble_weight: float = 0.5
+    ):
+        self.weight = weight.astype(np.float32)
+        self.bias = bias.astype(np.float32)
+        self.labels = labels
+        self.spec = spec
+        # Share of this head in the log-linear mix with the transformer (chosen on validation data).
+        self.ensemble_weight = ensemble_weight
+
+    def logits(self, texts: list[str]) -> np.ndarray:
+        batch = featurize(texts, self.spec)
+        contrib = self.weight[batch.ids] * batch.weights[:, None]
+        return np.add.reduceat(contrib, batch.indptr[:-1], axis=0) + self.bias
+
+    def save(self, directory: Path) -> None:
+        from safetensors.numpy import save_file
+
+        # float16 halves the file; the logits change far less than the decision margins.
+        save_file({"weight": self.weight.astype(np.float16), "bias": self.bias}, str(directory / HEAD_FILE))
+        (directory / HEAD_CONFIG).write_text(
+            json.dumps(
+                {"labels": self.labels, "spec": asdict(self.spec), "ensemble_weight": self.ensemble_weight}, indent=1
+            ), encoding="utf-8"
+        )
+
+    @classmethod
+    def load(cls, directory: Path) -> NgramHead | None:
+        """The head stored next to a transformer, or None when the directory has none."""
+        if not (directory / HEAD_FILE).exists():
+            return None
+        from safetensors.numpy import load_file
+
+        tensors = load_file(str(directory / HEAD_FILE))
+        meta = json.loads((directory / HEAD_CONFIG).read_text(encoding="utf-8"))
+        return cls(
+            tensors["weight"], tensors["bias"], list(meta["labels"]), NgramSpec(**meta["spec"]),
+            float(meta.get("ensemble_weight", 0.5)),
+        )

@@ -1,0 +1,58 @@
+"""The shipped default model: loads offline from the repository, keeps its labels and its score."""
+
+from __future__ import annotations
+
+import pytest
+
+pytest.importorskip("torch")
+
+from models.evaluate import EVAL_SET, own_posts  # noqa: E402
+from models.metrics import macro_f1  # noqa: E402
+from monitor.classify import datasets  # noqa: E402
+from monitor.classify.factory import DEFAULT_MODEL_DIR, build_classifier  # noqa: E402
+from monitor.classify.transformer import TransformerClassifier  # noqa: E402
+from monitor.config import ClassifierConfig  # noqa: E402
+
+SHARED_DATA = DEFAULT_MODEL_DIR.parents[2] / "shared" / "data"
+# Measured 0.748 on SmSA test when the model was trained (MODEL_CARD.md); below the floor is a
+# regression. NOTE: the issue asks for > 0.77, which this model does not reach (see the card).
+SMSA_TEST_FLOOR = 0.73
+
+
+@pytest.fixture(scope="module")
+def default_model() -> TransformerClassifier:
+    return TransformerClassifier(DEFAULT_MODEL_DIR)
+
+
+def test_the_default_configuration_loads_the_shipped_model(tmp_path):
+    classifier = build_classifier(ClassifierConfig(), base_dir=tmp_path)
+    assert isinstance(classifier, TransformerClassifier)
+    assert classifier.name == "sentiment-id-small-v1"
+
+
+def test_label_mapping_of_the_shipped_model(default_model):
+    assert default_model.labels == ["negative", "neutral", "positive"]
+    assert default_model.preprocess and default_model.ngram is not None
+    assert default_model.ngram.labels == default_model.labels
+
+
+def test_onnx_runtime_runs_the_shipped_model_like_torch(default_model):
+    pytest.importorskip("onnxruntime")
+    assert default_model.session is not None
+    texts = [e.text for e in own_posts(EVAL_SET)]
+    onnx = default_model.probabilities(texts)
+    session, default_model.session = default_model.session, None
+    try:
+        eager = default_model.probabilities(texts)
+    finally:
+        default_model.session = session
+    # int8 weights: the top label may differ only on near-ties
+    assert (onnx.argmax(1) == eager.argmax(1)).mean() >= 0.95
+
+
+@pytest.mark.skipif(not (SHARED_DATA / datasets.SMSA).is_dir(), reason=f"SmSA not found under {SHARED_DATA}")
+def test_smsa_test_macro_f1_does_not_regress(default_model):
+    examples = datasets.smsa(SHARED_DATA, "test")
+    probs = default_model.probabilities([e.text for e in examples])
+    predicted = [default_model.labels[i] for i in probs.argmax(1)]
+    assert macro_f1([e.label for e in examples], predicted, default_model.labels) > SMSA_TEST_FLOOR

@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from monitor.classify.ngram import NgramHead, NgramSpec, featurize
+from monitor.classify.textprep import prepare
+
+SPEC = NgramSpec(bits=12)
+
+
+def test_rows_are_unit_length_and_every_text_has_features():
+    batch = featurize(["", "   ", "😡😡", "jalan rusak parah bgt", "x" * 5000], SPEC)
+    assert len(batch.indptr) == 6
+    lengths = np.diff(batch.indptr)
+    assert (lengths > 0).all()
+    norms = np.sqrt(np.add.reduceat(batch.weights**2, batch.indptr[:-1]))
+    assert np.allclose(norms, 1.0, atol=1e-5)
+
+
+def test_features_do_not_depend_on_the_rest_of_the_batch():
+    alone = featurize(["pelayanan lambat"], SPEC)
+    together = featurize(["banjir lagi di kampung", "pelayanan lambat", ""], SPEC)
+    start, end = together.indptr[1], together.indptr[2]
+    assert np.array_equal(alone.ids, together.ids[start:end])
+    assert np.allclose(alone.weights, together.weights[start:end])
+
+
+def test_ngrams_cross_word_boundaries_so_negation_counts():
+    # "tidak enak" and "enak" share the word but not the cross-word grams ("k en").
+    negated, plain = featurize(["tidak enak"], SPEC), featurize(["enak"], SPEC)
+    assert set(plain.ids) < set(negated.ids)
+
+
+def test_head_round_trips_through_safetensors(tmp_path):
+    rng = np.random.default_rng(0)
+    head = NgramHead(rng.normal(size=(1 << SPEC.bits, 3)), rng.normal(size=3), ["negative", "neutral", "positive"],
+                     SPEC, ensemble_weight=0.25)
+    head.save(tmp_path)
+    loaded = NgramHead.load(tmp_path)
+    assert loaded is not None and loaded.labels == head.labels and loaded.ensemble_weight == 0.25
+    texts = ["mantap pelayanannya", "jalan rusak"]
+    # float16 storage: logits agree to well within decision margins.
+    assert np.allclose(loaded.logits(texts), head.logits(texts), atol=1e-2)
+
+
+def test_load_returns_none_without_a_head(tmp_path):
+    assert NgramHead.load(tmp_path) is None
+
+
+@pytest.mark.parametrize("raw,expected", [
+    ("Cek https://t.co/abc123 ya @pemkot_bdg", "Cek url ya @user"),
+    ("mantaaaap bangeeeet", "mantaap bangeet"),
+    ("maaf   saat\tini", "maaf saat ini"),
+    ("rusak \ud83d parah", "rusak ? parah"),
+])
+def test_prepare(raw, expected):
+    assert prepare(raw) == expected
