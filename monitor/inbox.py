@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -18,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from monitor.records import Mention, dumps
+from monitor.statedb import SqliteDB
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS inbox (
@@ -66,55 +66,45 @@ class Inbox:
 
     def __init__(self, path: Path | str):
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._lock = threading.Lock()
-        self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        # FULL: the point of the inbox is to survive a power cut, not just a crash.
-        self._db.execute("PRAGMA synchronous=FULL")
-        self._db.executescript(_SCHEMA)
+        self._store = SqliteDB(self.path, _SCHEMA)
 
     def close(self) -> None:
-        with self._lock:
-            self._db.close()
-
-    def _transaction(self):
-        return _Transaction(self._db)
+        self._store.close()
 
     # -- collect side --------------------------------------------------------------------------
     def commit(self, source: str, mentions: Iterable[Mention], cursor: dict[str, Any], now: datetime) -> int:
         """Store new or changed mentions and the new cursor atomically; return how many were new or changed."""
         changed = 0
-        with self._lock, self._transaction():
+        with self._store.transaction() as db:
             for mention in mentions:
                 payload = dumps(mention.to_json())
-                row = self._db.execute("SELECT payload FROM inbox WHERE id = ?", (mention.id,)).fetchone()
+                row = db.execute("SELECT payload FROM inbox WHERE id = ?", (mention.id,)).fetchone()
                 if row is None:
-                    self._db.execute(
+                    db.execute(
                         "INSERT INTO inbox (id, source, payload, received_at) VALUES (?,?,?,?)",
                         (mention.id, source, payload, now.isoformat()),
                     )
                     changed += 1
                 elif _content(row[0]) != _content(payload):
                     # Same post seen again with new numbers (engagement, edits): re-index it.
-                    self._db.execute(
+                    db.execute(
                         "UPDATE inbox SET payload = ?, status = 'pending', attempts = 0 WHERE id = ?",
                         (payload, mention.id),
                     )
                     changed += 1
-            self._db.execute(
+            db.execute(
                 "INSERT OR REPLACE INTO cursors VALUES (?,?,?)", (source, dumps(cursor), now.isoformat())
             )
-            self._record_success(source, now, new_items=changed > 0)
+            self._record_success(db, source, now, new_items=changed > 0)
         return changed
 
     def cursor(self, source: str) -> dict[str, Any]:
-        with self._lock:
-            row = self._db.execute("SELECT cursor FROM cursors WHERE source = ?", (source,)).fetchone()
-        return json.loads(row[0]) if row else {}
+        rows = self._store.query("SELECT cursor FROM cursors WHERE source = ?", (source,))
+        return json.loads(rows[0][0]) if rows else {}
 
-    def _record_success(self, source: str, now: datetime, *, new_items: bool) -> None:
-        self._db.execute(
+    @staticmethod
+    def _record_success(db: sqlite3.Connection, source: str, now: datetime, *, new_items: bool) -> None:
+        db.execute(
             "INSERT INTO source_health (source, last_success, consecutive_failures, last_new_at) VALUES (?,?,0,?)"
             " ON CONFLICT(source) DO UPDATE SET last_success = excluded.last_success, consecutive_failures = 0,"
             " last_new_at = COALESCE(excluded.last_new_at, source_health.last_new_at)",
@@ -122,8 +112,8 @@ class Inbox:
         )
 
     def record_failure(self, source: str, error: str, now: datetime) -> None:
-        with self._lock:
-            self._db.execute(
+        with self._store.transaction() as db:
+            db.execute(
                 "INSERT INTO source_health (source, last_error, last_error_at, consecutive_failures) VALUES (?,?,?,1)"
                 " ON CONFLICT(source) DO UPDATE SET last_error = excluded.last_error,"
                 " last_error_at = excluded.last_error_at, consecutive_failures = consecutive_failures + 1",
@@ -131,8 +121,7 @@ class Inbox:
             )
 
     def health(self) -> list[SourceHealth]:
-        with self._lock:
-            rows = self._db.execute("SELECT * FROM source_health ORDER BY source").fetchall()
+        rows = self._store.query("SELECT * FROM source_health ORDER BY source")
         return [
             SourceHealth(r[0], _dt(r[1]), r[2], _dt(r[3]), int(r[4]), _dt(r[5]))
             for r in rows
@@ -140,27 +129,25 @@ class Inbox:
 
     # -- processing side -----------------------------------------------------------------------
     def pending(self, limit: int = 500) -> list[Mention]:
-        with self._lock:
-            rows = self._db.execute(
-                "SELECT payload FROM inbox WHERE status = 'pending' ORDER BY received_at, id LIMIT ?", (limit,)
-            ).fetchall()
+        rows = self._store.query(
+            "SELECT payload FROM inbox WHERE status = 'pending' ORDER BY received_at, id LIMIT ?", (limit,)
+        )
         return [Mention.from_json(json.loads(r[0])) for r in rows]
 
     def mark_done(self, ids: Sequence[str]) -> None:
-        with self._lock, self._transaction():
-            self._db.executemany("UPDATE inbox SET status = 'done', last_error = NULL WHERE id = ?", [(i,) for i in ids])
+        with self._store.transaction() as db:
+            db.executemany("UPDATE inbox SET status = 'done', last_error = NULL WHERE id = ?", [(i,) for i in ids])
 
     def mark_failed(self, failures: dict[str, str]) -> None:
         """Keep them pending for the next run, remembering why they failed."""
-        with self._lock, self._transaction():
-            self._db.executemany(
+        with self._store.transaction() as db:
+            db.executemany(
                 "UPDATE inbox SET attempts = attempts + 1, last_error = ? WHERE id = ?",
                 [(reason, mention_id) for mention_id, reason in failures.items()],
             )
 
     def counts(self) -> dict[str, int]:
-        with self._lock:
-            rows = self._db.execute("SELECT status, COUNT(*) FROM inbox GROUP BY status").fetchall()
+        rows = self._store.query("SELECT status, COUNT(*) FROM inbox GROUP BY status")
         return {status: int(n) for status, n in rows}
 
 
@@ -169,14 +156,3 @@ def _content(payload: str) -> dict[str, Any]:
     data = json.loads(payload)
     data.pop("collected_at", None)
     return data
-
-
-class _Transaction:
-    def __init__(self, db: sqlite3.Connection):
-        self._db = db
-
-    def __enter__(self) -> None:
-        self._db.execute("BEGIN IMMEDIATE")
-
-    def __exit__(self, exc_type, exc, tb) -> None:
-        self._db.execute("ROLLBACK" if exc_type else "COMMIT")

@@ -83,25 +83,29 @@ class Enricher:
         """Return the enriched mentions and the ids dropped as duplicates."""
         unique, duplicates, batch_prints = [], [], {}
         for mention in mentions:
-            normalized = normalize_for_match(f"{mention.title}\n{mention.text}" if mention.title != mention.text else mention.text)
+            # Title and body are normalized once here and reused by dedupe, watchlists and stories.
+            title, body = normalize_for_match(mention.title), normalize_for_match(mention.text)
+            normalized = body if mention.title == mention.text else f"{title} {body}".strip()
             fingerprint = duplicate_fingerprint(mention, normalized)
             owner = batch_prints.get(fingerprint) or self._owner(fingerprint)
             if owner and owner != mention.id:
                 duplicates.append(mention.id)
                 continue
             batch_prints[fingerprint] = mention.id
-            unique.append((mention, normalized, fingerprint))
-        texts = [f"{m.title}. {m.text}" if m.title and m.title != m.text else m.text for m, _, _ in unique]
+            unique.append((mention, title, body, normalized))
+        texts = [f"{m.title}. {m.text}" if m.title and m.title != m.text else m.text for m, *_ in unique]
         classifications = self.classifier.classify(texts) if texts else []
         enriched = [
             EnrichedMention(
                 mention=m,
                 normalized_text=normalized,
                 classification=c,
-                watchlists=self.watchlists.match(MatchDocument.from_mention(m)),
-                story_id=story_id(normalize_for_match(m.title), normalized),
+                watchlists=self.watchlists.match(
+                    MatchDocument.from_normalized(body, title=title, author=m.author, source=m.source, channel=m.channel)
+                ),
+                story_id=story_id(title, normalized),
             )
-            for (m, normalized, _), c in zip(unique, classifications, strict=True)
+            for (m, title, body, normalized), c in zip(unique, classifications, strict=True)
         ]
         return enriched, duplicates
 

@@ -55,7 +55,12 @@ class Severity(str, Enum):
 
     @property
     def rank(self) -> int:
-        return ["info", "warning", "critical"].index(self.value)
+        return list(Severity).index(self)
+
+    def raised(self) -> Severity:
+        """One level up (critical stays critical): what an escalation does."""
+        levels = list(Severity)
+        return levels[min(self.rank + 1, len(levels) - 1)]
 
 
 @dataclass(frozen=True)

@@ -85,21 +85,23 @@ _MIGRATIONS = (
 )
 
 
-class StateDB:
-    def __init__(self, path: Path | str):
+class SqliteDB:
+    """One SQLite file (WAL, synchronous=FULL) shared by threads, with nestable transactions."""
+
+    def __init__(self, path: Path | str, schema: str, migrations: tuple[tuple[str, str, str], ...] = ()):
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.lock = threading.RLock()
         self.db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
         self.db.execute("PRAGMA journal_mode=WAL")
+        # FULL: what is committed here must survive a power cut, not just a crash.
         self.db.execute("PRAGMA synchronous=FULL")
-        self.db.executescript(_SCHEMA)
-        for table, column, declaration in _MIGRATIONS:
+        self.db.executescript(schema)
+        for table, column, declaration in migrations:
             present = {row[1] for row in self.db.execute(f"PRAGMA table_info({table})")}
             if column not in present:
                 self.db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {declaration}")
         self._depth = 0
-
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
         """Nested uses join the outer transaction; only the outermost commits."""
@@ -126,3 +128,8 @@ class StateDB:
     def close(self) -> None:
         with self.lock:
             self.db.close()
+
+
+class StateDB(SqliteDB):
+    def __init__(self, path: Path | str):
+        super().__init__(path, _SCHEMA, _MIGRATIONS)

@@ -21,7 +21,6 @@ _COLUMNS = (
     "id, rule, group_key, severity, status, opened_at, updated_at, last_alert_at, count, title, resolved_at,"
     " acked_at, acked_by, ack_note, announced"
 )
-_LEVELS = ["info", "warning", "critical"]
 
 
 def _dt(value: str | None) -> datetime | None:
@@ -124,7 +123,7 @@ class IncidentBook:
         counting = rule.type != "any"
         grew = finding.count > incident.count if counting else finding.count > 0
         if counting and finding.count >= rule.escalate_factor * max(incident.count, 1) and severity != Severity.CRITICAL:
-            severity = Severity(_LEVELS[severity.rank + 1])
+            severity = severity.raised()
             event = "escalated"
         elif grew and current.acked_at is None and (not counting or now - current.last_alert_at >= rule.cooldown):
             event = "updated"
