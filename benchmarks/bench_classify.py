@@ -24,6 +24,7 @@ sys.path.insert(0, str(ROOT))
 
 from monitor.classify import datasets  # noqa: E402
 from monitor.classify.factory import DEFAULT_MODEL_DIR  # noqa: E402
+from monitor.classify.mix import SentimentMix  # noqa: E402
 from monitor.classify.transformer import TransformerClassifier  # noqa: E402
 
 
@@ -61,14 +62,12 @@ def main() -> None:
     texts = sample_texts(args.data_dir, args.texts)
     ours = TransformerClassifier(args.model, batch_size=args.batch_size)
     plain = pipeline("text-classification", model=str(args.model), tokenizer=str(args.model), device=-1)
-    head = ours.ngram
     results: dict[str, float] = {}
-    weight = head.ensemble_weight if head else 0.0
-    results[f"ours: shipped sentiment (n-gram weight {weight})"] = rate(ours.probabilities, texts)
-    ours.ngram = None
+    shipped = ", ".join(f"{part} {w}" for part, w in ours.mix.weights.items())
+    results[f"ours: shipped sentiment ({shipped})"] = rate(ours.probabilities, texts)
     backend = "onnxruntime" if ours.session is not None else "torch"
-    results[f"ours: transformer only ({backend})"] = rate(ours.probabilities, texts)
-    ours.ngram = head
+    transformer_only = SentimentMix({"transformer": 1.0})
+    results[f"ours: transformer only ({backend})"] = rate(lambda t: ours.probabilities(t, transformer_only), texts)
     results["ours: full classify (+ language, topics, flags)"] = rate(ours.classify, texts)
     # The plain pipeline is slow: a sample of the same texts gives its rate in reasonable time.
     sample = texts[: args.baseline_texts]

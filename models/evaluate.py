@@ -84,27 +84,21 @@ def lexicon_scorer(texts: list[str]) -> tuple[list[str], np.ndarray]:
 
 
 def model_scorers(model_dir: Path) -> dict[str, Scorer]:
+    from monitor.classify.mix import SentimentMix
     from monitor.classify.transformer import TransformerClassifier
 
     classifier = TransformerClassifier(model_dir)
 
-    def with_weight(weight: float | None) -> Scorer:
-        def run(texts: list[str]) -> tuple[list[str], np.ndarray]:
-            head = classifier.ngram
-            if head is None or weight is None:
-                return classifier.labels, classifier.probabilities(texts)
-            saved, head.ensemble_weight = head.ensemble_weight, weight  # components scored alone
-            try:
-                return classifier.labels, classifier.probabilities(texts)
-            finally:
-                head.ensemble_weight = saved
+    def with_mix(mix: SentimentMix | None) -> Scorer:
+        return lambda texts: (classifier.labels, classifier.probabilities(texts, mix))
 
-        return run
-
-    scorers = {classifier.name: with_weight(None)}
+    scorers = {classifier.name: with_mix(None)}
+    if classifier.ngram is not None or classifier.wordvec is not None:  # each part alone
+        scorers["transformer only"] = with_mix(SentimentMix({"transformer": 1.0}))
     if classifier.ngram is not None:
-        scorers["transformer only"] = with_weight(0.0)
-        scorers["n-gram only"] = with_weight(1.0)
+        scorers["n-gram only"] = with_mix(SentimentMix({"ngram": 1.0}))
+    if classifier.wordvec is not None:
+        scorers["word vectors only"] = with_mix(SentimentMix({"wordvec": 1.0}))
     return scorers
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 
+import numpy as np
+
 from monitor.classify.taxonomy import DEFAULT_FLAGS, DEFAULT_TOPICS, KeywordTagger
 from monitor.records import Classification, Sentiment
 from monitor.text.language import detect_language
@@ -81,6 +83,13 @@ def sentiment_probabilities(total: float, hits: int) -> dict[str, float]:
     exp = {k: math.exp(v - peak) for k, v in logits.items()}
     norm = sum(exp.values())
     return {k: round(v / norm, 4) for k, v in exp.items()}
+
+
+def lexicon_log_probs(normalized_texts: Sequence[str], labels: Sequence[str]) -> np.ndarray:
+    """[N, len(labels)] log-probabilities of the word-list scores, floored so none is -inf."""
+    rows = [sentiment_probabilities(*sentiment_score(text)) for text in normalized_texts]
+    probs = np.array([[row[label] for label in labels] for row in rows], dtype=np.float32).reshape(-1, len(labels))
+    return np.log(np.maximum(probs, 1e-4))
 
 
 def describe_unclassifiable(text: str, normalized: str) -> tuple[str | None, str | None]:

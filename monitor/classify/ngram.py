@@ -2,7 +2,7 @@
 
 Part of the default sentiment model: a compact transformer pretrained on little text misses
 the spelling variety of Indonesian posts (*alay*, elongations, typos) that character n-grams
-catch, so the shipped model averages both. N-grams run across word boundaries ("k enak" in
+catch, so the shipped model mixes both (`monitor.classify.mix`). N-grams run across word boundaries ("k enak" in
 "tidak enak") so short negation phrases count too. Extraction is vectorised over the UTF-8
 bytes of a whole batch with numpy (a Python loop per n-gram costs more than the transformer),
 and hashing keeps the head a fixed-size array with no vocabulary file.
@@ -73,15 +73,11 @@ def featurize(texts: list[str], spec: NgramSpec) -> SparseBatch:
 class NgramHead:
     """Linear softmax over hashed n-grams: logits = sum(weight_i * W[bucket_i]) + b."""
 
-    def __init__(
-        self, weight: np.ndarray, bias: np.ndarray, labels: list[str], spec: NgramSpec, ensemble_weight: float = 0.5
-    ):
+    def __init__(self, weight: np.ndarray, bias: np.ndarray, labels: list[str], spec: NgramSpec):
         self.weight = weight.astype(np.float32)
         self.bias = bias.astype(np.float32)
         self.labels = labels
         self.spec = spec
-        # Share of this head in the log-linear mix with the transformer (chosen on validation data).
-        self.ensemble_weight = ensemble_weight
 
     def logits(self, texts: list[str]) -> np.ndarray:
         batch = featurize(texts, self.spec)
@@ -94,9 +90,7 @@ class NgramHead:
         # float16 halves the file; the logits change far less than the decision margins.
         save_file({"weight": self.weight.astype(np.float16), "bias": self.bias}, str(directory / HEAD_FILE))
         (directory / HEAD_CONFIG).write_text(
-            json.dumps(
-                {"labels": self.labels, "spec": asdict(self.spec), "ensemble_weight": self.ensemble_weight}, indent=1
-            ), encoding="utf-8"
+            json.dumps({"labels": self.labels, "spec": asdict(self.spec)}, indent=1), encoding="utf-8"
         )
 
     @classmethod
@@ -108,7 +102,4 @@ class NgramHead:
 
         tensors = load_file(str(directory / HEAD_FILE))
         meta = json.loads((directory / HEAD_CONFIG).read_text(encoding="utf-8"))
-        return cls(
-            tensors["weight"], tensors["bias"], list(meta["labels"]), NgramSpec(**meta["spec"]),
-            float(meta.get("ensemble_weight", 0.5)),
-        )
+        return cls(tensors["weight"], tensors["bias"], list(meta["labels"]), NgramSpec(**meta["spec"]))

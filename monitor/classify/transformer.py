@@ -21,10 +21,12 @@ from typing import Any
 
 import numpy as np
 
-from monitor.classify.lexicon import describe_unclassifiable
+from monitor.classify.lexicon import describe_unclassifiable, lexicon_log_probs
+from monitor.classify.mix import SentimentMix, log_softmax
 from monitor.classify.ngram import NgramHead
 from monitor.classify.taxonomy import DEFAULT_FLAGS, DEFAULT_TOPICS, KeywordTagger
 from monitor.classify.textprep import PREPROCESS_VERSION, prepare, repair_unicode
+from monitor.classify.wordvec import WordVectorHead
 from monitor.errors import ClassifierError
 from monitor.records import Classification, Sentiment
 from monitor.text.normalize import normalize_for_match
@@ -93,28 +95,42 @@ class TransformerClassifier:
         self.max_length = min(max_length, positions)
         # Only models trained on `prepare`d text get it; any other model sees the text as written.
         self.preprocess = getattr(config, "monitor_preprocess", None) == PREPROCESS_VERSION
-        self.ngram = NgramHead.load(model_dir)
         self.session = _onnx_session(model_dir / ONNX_FILE, threads)
-        if self.ngram and self.ngram.labels != self.labels:
-            raise ClassifierError(f"label n-gram {self.ngram.labels} berbeda dari model {self.labels}: {model_dir}")
+        try:
+            self.mix = SentimentMix.load(model_dir)
+            self.ngram = NgramHead.load(model_dir)
+            self.wordvec = WordVectorHead.load(model_dir)
+        except Exception as exc:  # truncated JSON, safetensors or vocabulary files
+            raise ClassifierError(f"bagian model di {model_dir} tidak bisa dimuat: {exc}") from exc
+        for part, head in (("ngram", self.ngram), ("wordvec", self.wordvec)):
+            if self.mix.weight(part) > 0 and head is None:
+                raise ClassifierError(f"campuran memakai '{part}' tetapi berkasnya tidak ada di {model_dir}")
+            if head is not None and head.labels != self.labels:
+                raise ClassifierError(f"label {part} {head.labels} berbeda dari model {self.labels}: {model_dir}")
         self.name = str(getattr(config, "monitor_model_name", None) or model_dir.name)
         self.topics = KeywordTagger(topics)
         self.flags = KeywordTagger(flags)
 
-    def probabilities(self, texts: Sequence[str]) -> np.ndarray:
-        """Sentiment probabilities (rows in input order, columns as `self.labels`)."""
+    def probabilities(self, texts: Sequence[str], mix: SentimentMix | None = None) -> np.ndarray:
+        """Sentiment probabilities (rows in input order, columns as `self.labels`).
+
+        The parts are combined as the directory's `sentiment_mix.json` says (weights chosen on
+        validation data); `mix` overrides it, e.g. to score one part alone.
+        """
+        mix = mix or self.mix
         if not texts:
             return np.zeros((0, len(self.labels)), dtype=np.float32)
         prepared = [prepare(t) if self.preprocess else repair_unicode(t) for t in texts]
-        # Log-linear mix (a weighted geometric mean) with the n-gram head, its weight chosen on
-        # validation data; at weight 1 the transformer would not change a score, so it is skipped.
-        w = self.ngram.ensemble_weight if self.ngram is not None else 0.0
-        log_probs = np.zeros((len(texts), len(self.labels)), dtype=np.float32)
-        if w < 1.0:
-            log_probs += (1 - w) * _log_softmax(self.transformer_logits(prepared))
-        if self.ngram is not None and w > 0.0:
-            log_probs += w * _log_softmax(self.ngram.logits(prepared))
-        return np.exp(_log_softmax(log_probs))
+        parts: dict[str, np.ndarray] = {}
+        if mix.weight("transformer") > 0:
+            parts["transformer"] = log_softmax(self.transformer_logits(prepared))
+        if mix.weight("ngram") > 0 and self.ngram is not None:
+            parts["ngram"] = log_softmax(self.ngram.logits(prepared))
+        if mix.weight("wordvec") > 0 and self.wordvec is not None:
+            parts["wordvec"] = log_softmax(self.wordvec.logits(prepared))
+        if mix.weight("lexicon") > 0:
+            parts["lexicon"] = lexicon_log_probs([normalize_for_match(t) for t in texts], self.labels)
+        return mix.combine(parts)
 
     def transformer_logits(self, prepared: Sequence[str]) -> np.ndarray:
         """Raw logits of the transformer, batched by length with per-batch padding."""
@@ -187,8 +203,3 @@ def _onnx_session(path: Path, threads: int | None) -> Any:
     except Exception as exc:  # a corrupt file: torch still has the weights
         log.error("model ONNX %s rusak (%s); memakai torch", path, exc)
         return None
-
-
-def _log_softmax(x: np.ndarray) -> np.ndarray:
-    shifted = x - x.max(axis=1, keepdims=True)
-    return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))

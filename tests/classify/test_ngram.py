@@ -34,11 +34,10 @@ def test_ngrams_cross_word_boundaries_so_negation_counts():
 
 def test_head_round_trips_through_safetensors(tmp_path):
     rng = np.random.default_rng(0)
-    head = NgramHead(rng.normal(size=(1 << SPEC.bits, 3)), rng.normal(size=3), ["negative", "neutral", "positive"],
-                     SPEC, ensemble_weight=0.25)
+    head = NgramHead(rng.normal(size=(1 << SPEC.bits, 3)), rng.normal(size=3), ["negative", "neutral", "positive"], SPEC)
     head.save(tmp_path)
     loaded = NgramHead.load(tmp_path)
-    assert loaded is not None and loaded.labels == head.labels and loaded.ensemble_weight == 0.25
+    assert loaded is not None and loaded.labels == head.labels and loaded.spec == SPEC
     texts = ["mantap pelayanannya", "jalan rusak"]
     # float16 storage: logits agree to well within decision margins.
     assert np.allclose(loaded.logits(texts), head.logits(texts), atol=1e-2)

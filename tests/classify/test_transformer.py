@@ -5,14 +5,20 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 pytest.importorskip("torch")
 
 from monitor.classify.factory import FALLBACK_PREFIX, build_classifier  # noqa: E402
+from monitor.classify.lexicon import lexicon_log_probs  # noqa: E402
+from monitor.classify.mix import SentimentMix, log_softmax  # noqa: E402
+from monitor.classify.ngram import NgramHead, NgramSpec  # noqa: E402
+from monitor.classify.textprep import prepare  # noqa: E402
 from monitor.classify.transformer import TransformerClassifier, label_mapping  # noqa: E402
 from monitor.config import ClassifierConfig  # noqa: E402
 from monitor.errors import ClassifierError  # noqa: E402
+from monitor.text.normalize import normalize_for_match  # noqa: E402
 
 MAPPING = {"LABEL_0": "negative", "LABEL_1": "neutral", "LABEL_2": "positive"}
 
@@ -57,6 +63,24 @@ def test_two_model_labels_may_map_to_one_sentiment(tiny_model_dir: Path):
     assert abs(sum(result.scores.values()) - 1) < 1e-3
 
 
+def test_a_mix_of_parts_is_applied_and_each_part_can_be_scored_alone(tiny_model_dir: Path):
+    labels = ["negative", "neutral", "positive"]
+    rng = np.random.default_rng(1)
+    NgramHead(rng.normal(size=(1 << 10, 3)), rng.normal(size=3), labels, NgramSpec(bits=10)).save(tiny_model_dir)
+    SentimentMix({"transformer": 0.25, "ngram": 0.5, "lexicon": 0.25}).save(tiny_model_dir)
+    classifier = TransformerClassifier(tiny_model_dir, labels=MAPPING)
+    texts = ["jalan rusak parah, kecewa", "pelayanan bagus mantap"]
+    parts = {
+        "transformer": log_softmax(classifier.transformer_logits([prepare(t) for t in texts])),
+        "ngram": log_softmax(classifier.ngram.logits(texts)),
+        "lexicon": lexicon_log_probs([normalize_for_match(t) for t in texts], labels),
+    }
+    expected = np.exp(log_softmax(0.25 * parts["transformer"] + 0.5 * parts["ngram"] + 0.25 * parts["lexicon"]))
+    assert np.allclose(classifier.probabilities(texts), expected, atol=1e-5)
+    alone = classifier.probabilities(texts, SentimentMix({"ngram": 1.0}))
+    assert np.allclose(alone, np.exp(parts["ngram"]), atol=1e-5)
+
+
 def test_results_keep_input_order_whatever_the_length_sorting(tiny_model_dir: Path):
     classifier = TransformerClassifier(tiny_model_dir, labels=MAPPING, batch_size=2)
     texts = [("jalan rusak parah " * n).strip() + " warga ya" for n in (9, 1, 5, 2, 7)]
@@ -70,6 +94,9 @@ def test_results_keep_input_order_whatever_the_length_sorting(tiny_model_dir: Pa
     (lambda d: d / "does-not-exist", "does-not-exist"),
     (lambda d: (d / "config.json").write_text("{ rusak") and d, "config.json"),
     (lambda d: (d / "model.safetensors").write_bytes(b"bukan safetensors") and d, "tiny-indobert"),
+    (lambda d: (d / "sentiment_mix.json").write_text('{"wordvec": 1.0}') and d, "wordvec"),
+    (lambda d: (d / "sentiment_mix.json").write_text('{"ngram": 0.5, "bert": 0.5}') and d, "bert"),
+    (lambda d: (d / "wordvec_head.safetensors").write_bytes(b"terpotong") and d, "tiny-indobert"),
 ])
 def test_missing_or_broken_model_falls_back_labelled_with_the_path_logged(
     tiny_model_dir: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture, setup, needle

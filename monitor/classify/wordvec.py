@@ -1,0 +1,108 @@
+"""Word vectors learned from unlabelled Indonesian text, pooled per text, with a small MLP on top.
+
+Part of the default sentiment model. The labelled data (SmSA) covers a few thousand words; the
+vectors, learned without labels from the whole corpus (`models/word_vectors.py`: positive PMI
+of word co-occurrence, reduced by SVD), place "lemot" near "lambat" and "lelet", so what the
+classifier learns for one word carries to its neighbours, including words it never saw
+labelled. A text is the mean and the element-wise max of its words' unit vectors; words outside
+the vocabulary are skipped (the n-gram head still sees them).
+
+Vectors are stored as int8 with one scale per row: a quarter of float32, and the pooled
+features move by far less than the MLP's decision margins.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from monitor.classify.textprep import prepare
+
+HEAD_FILE = "wordvec_head.safetensors"
+HEAD_CONFIG = "wordvec_head.json"
+VOCAB_FILE = "wordvec_vocab.txt"
+# Words, and each other non-space character alone: emoji and "!" carry sentiment too.
+_TOKEN = re.compile(r"\w+|[^\w\s]")
+
+
+def word_tokens(text: str) -> list[str]:
+    """The tokens the vectors are learned and looked up on (prepared, lower-cased)."""
+    return _TOKEN.findall(prepare(text).lower())
+
+
+def unit_rows(vectors: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    return (vectors / np.maximum(norms, 1e-12)).astype(np.float32)
+
+
+@dataclass
+class WordVectorHead:
+    """logits = MLP((pooled(text) - mean) / scale), pooled = [mean of unit vectors, max of them]."""
+
+    vocab: list[str]
+    vectors: np.ndarray  # [V, D], unit rows
+    mean: np.ndarray  # [2D]
+    scale: np.ndarray  # [2D]
+    hidden_weight: np.ndarray  # [2D, H]
+    hidden_bias: np.ndarray  # [H]
+    out_weight: np.ndarray  # [H, C]
+    out_bias: np.ndarray  # [C]
+    labels: list[str]
+
+    def __post_init__(self) -> None:
+        self._index = {word: i for i, word in enumerate(self.vocab)}
+
+    def pooled(self, texts: list[str]) -> np.ndarray:
+        """[N, 2D] mean and max of the known words' vectors; zeros for a text with none."""
+        dim = self.vectors.shape[1]
+        out = np.zeros((len(texts), 2 * dim), dtype=np.float32)
+        ids = [[self._index[w] for w in word_tokens(t) if w in self._index] for t in texts]
+        rows = [i for i, row in enumerate(ids) if row]
+        if not rows:
+            return out
+        flat = np.fromiter((w for i in rows for w in ids[i]), dtype=np.int64)
+        starts = np.cumsum([0] + [len(ids[i]) for i in rows[:-1]])
+        gathered = self.vectors[flat]
+        counts = np.array([len(ids[i]) for i in rows], dtype=np.float32)
+        out[rows, :dim] = np.add.reduceat(gathered, starts, axis=0) / counts[:, None]
+        out[rows, dim:] = np.maximum.reduceat(gathered, starts, axis=0)
+        return out
+
+    def logits(self, texts: list[str]) -> np.ndarray:
+        x = (self.pooled(texts) - self.mean) / self.scale
+        hidden = np.maximum(x @ self.hidden_weight + self.hidden_bias, 0.0)
+        return hidden @ self.out_weight + self.out_bias
+
+    def save(self, directory: Path) -> None:
+        from safetensors.numpy import save_file
+
+        row_scale = np.maximum(np.abs(self.vectors).max(axis=1), 1e-12) / 127.0
+        quantized = np.round(self.vectors / row_scale[:, None]).astype(np.int8)
+        tensors = {
+            "vectors_int8": quantized, "row_scale": row_scale.astype(np.float32),
+            "mean": self.mean, "scale": self.scale, "hidden_weight": self.hidden_weight,
+            "hidden_bias": self.hidden_bias, "out_weight": self.out_weight, "out_bias": self.out_bias,
+        }
+        save_file({k: np.ascontiguousarray(v) for k, v in tensors.items()}, str(directory / HEAD_FILE))
+        (directory / VOCAB_FILE).write_text("\n".join(self.vocab) + "\n", encoding="utf-8")
+        (directory / HEAD_CONFIG).write_text(json.dumps({"labels": self.labels}, indent=1), encoding="utf-8")
+
+    @classmethod
+    def load(cls, directory: Path) -> WordVectorHead | None:
+        """The head stored in a model directory, or None when the directory has none."""
+        if not (directory / HEAD_FILE).exists():
+            return None
+        from safetensors.numpy import load_file
+
+        t = load_file(str(directory / HEAD_FILE))
+        vocab = (directory / VOCAB_FILE).read_text(encoding="utf-8").split("\n")[:-1]
+        meta = json.loads((directory / HEAD_CONFIG).read_text(encoding="utf-8"))
+        vectors = unit_rows(t["vectors_int8"].astype(np.float32) * t["row_scale"][:, None])
+        return cls(
+            vocab, vectors, t["mean"], t["scale"], t["hidden_weight"], t["hidden_bias"],
+            t["out_weight"], t["out_bias"], list(meta["labels"]),
+        )
