@@ -10,13 +10,14 @@ from models.evaluate import EVAL_SET, own_posts  # noqa: E402
 from models.metrics import macro_f1  # noqa: E402
 from monitor.classify import datasets  # noqa: E402
 from monitor.classify.factory import DEFAULT_MODEL_DIR, build_classifier  # noqa: E402
+from monitor.classify.mix import SentimentMix  # noqa: E402
 from monitor.classify.transformer import TransformerClassifier  # noqa: E402
 from monitor.config import ClassifierConfig  # noqa: E402
 
 SHARED_DATA = DEFAULT_MODEL_DIR.parents[2] / "shared" / "data"
-# Measured 0.748 on SmSA test when the model was trained (MODEL_CARD.md); below the floor is a
-# regression. NOTE: the issue asks for > 0.77, which this model does not reach (see the card).
-SMSA_TEST_FLOOR = 0.73
+# The shipped model must beat 0.77 macro-F1 on SmSA test (it measured 0.7997 when trained,
+# MODEL_CARD.md); the score is deterministic for the shipped files, so no slack is needed.
+SMSA_TEST_FLOOR = 0.77
 
 
 @pytest.fixture(scope="module")
@@ -27,23 +28,25 @@ def default_model() -> TransformerClassifier:
 def test_the_default_configuration_loads_the_shipped_model(tmp_path):
     classifier = build_classifier(ClassifierConfig(), base_dir=tmp_path)
     assert isinstance(classifier, TransformerClassifier)
-    assert classifier.name == "sentiment-id-small-v1"
+    assert classifier.name == "sentiment-id-small-v2"
 
 
 def test_label_mapping_of_the_shipped_model(default_model):
     assert default_model.labels == ["negative", "neutral", "positive"]
-    assert default_model.preprocess and default_model.ngram is not None
-    assert default_model.ngram.labels == default_model.labels
+    assert default_model.preprocess and default_model.ngram is not None and default_model.wordvec is not None
+    assert default_model.ngram.labels == default_model.labels == default_model.wordvec.labels
+    assert dict(default_model.mix.weights) == {"ngram": 0.4, "wordvec": 0.4, "lexicon": 0.2}
 
 
-def test_onnx_runtime_runs_the_shipped_model_like_torch(default_model):
+def test_onnx_runtime_runs_the_shipped_transformer_like_torch(default_model):
     pytest.importorskip("onnxruntime")
     assert default_model.session is not None
     texts = [e.text for e in own_posts(EVAL_SET)]
-    onnx = default_model.probabilities(texts)
+    transformer_only = SentimentMix({"transformer": 1.0})
+    onnx = default_model.probabilities(texts, transformer_only)
     session, default_model.session = default_model.session, None
     try:
-        eager = default_model.probabilities(texts)
+        eager = default_model.probabilities(texts, transformer_only)
     finally:
         default_model.session = session
     # int8 weights: the top label may differ only on near-ties
