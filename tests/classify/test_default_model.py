@@ -59,3 +59,19 @@ def test_smsa_test_macro_f1_does_not_regress(default_model):
     probs = default_model.probabilities([e.text for e in examples])
     predicted = [default_model.labels[i] for i in probs.argmax(1)]
     assert macro_f1([e.label for e in examples], predicted, default_model.labels) > SMSA_TEST_FLOOR
+
+
+def test_clear_posts_in_slang_get_the_obvious_label(default_model):
+    results = default_model.classify([
+        "jalan rusak parah, pemda kemana 😡",
+        "pelayanan dukcapil lemot bgt, antri dr subuh ga kelar2",
+        "Makasih pemkot, bansos udah cair 🙏",
+    ])
+    assert [r.sentiment.value for r in results] == ["negative", "negative", "positive"]
+
+
+def test_broken_or_huge_text_gets_a_label_not_a_crash(default_model):
+    results = default_model.classify(["rusak \ud83d parah banget", "banjir lagi " * 20000, "😡😡😡", "   "])
+    assert results[0].sentiment is not None and results[1].sentiment is not None
+    assert results[2].sentiment is None and results[2].reason
+    assert results[3].sentiment is None and results[3].reason
