@@ -1,4 +1,4 @@
-"""Step 3: export a sequence-classification model directory to `model.onnx` for ONNX Runtime.
+"""Export a sequence-classification model directory to `model.onnx` for ONNX Runtime.
 
     .venv/bin/python models/export_onnx.py models/sentiment-id-small [--no-quantize]
 

@@ -1,4 +1,4 @@
-"""Step 1 of the default model: a WordPiece tokenizer and a compact BERT pretrained with MLM.
+"""Step 2 of the default model: a WordPiece tokenizer and a compact BERT pretrained with MLM.
 
 Trains only on the unlabelled corpus in `../shared/data/corpus/` (evaluation texts were removed
 from it upstream). Sized for two CPU cores: 4 layers, hidden 128, so that an hour of

@@ -33,7 +33,7 @@ from monitor.classify.lexicon import lexicon_log_probs  # noqa: E402
 from monitor.classify.mix import SentimentMix, log_softmax  # noqa: E402
 from monitor.classify.ngram import NgramHead, NgramSpec, featurize  # noqa: E402
 from monitor.classify.textprep import PREPROCESS_VERSION, prepare  # noqa: E402
-from monitor.classify.wordvec import WordVectorHead, unit_rows  # noqa: E402
+from monitor.classify.wordvec import WordVectorHead, WordVectors, unit_rows  # noqa: E402
 from monitor.text.normalize import normalize_for_match  # noqa: E402
 from monitor.classify.transformer import pad_batch  # noqa: E402
 from models.export_onnx import export_onnx  # noqa: E402
@@ -123,21 +123,18 @@ def fit_wordvec(train: list[Example], labels: list[str], vectors_file: Path, see
     import torch
 
     stored = np.load(vectors_file)
-    vocab = [str(w) for w in stored["vocab"]]
-    dim = stored["vectors"].shape[1]
-    head = WordVectorHead(vocab, unit_rows(stored["vectors"]), np.zeros(2 * dim, np.float32), np.ones(2 * dim, np.float32),
-                          np.zeros((2 * dim, hidden), np.float32), np.zeros(hidden, np.float32),
-                          np.zeros((hidden, len(labels)), np.float32), np.zeros(len(labels), np.float32), labels)
-    pooled = head.pooled([e.text for e in train])
-    head.mean, head.scale = pooled.mean(0), pooled.std(0) + 1e-6
-    x = torch.from_numpy((pooled - head.mean) / head.scale)
+    words = WordVectors([str(w) for w in stored["vocab"]], unit_rows(stored["vectors"]))
+    pooled = words.pooled([e.text for e in train])
+    mean, scale = pooled.mean(0), pooled.std(0) + 1e-6
+    dim = pooled.shape[1]
+    x = torch.from_numpy((pooled - mean) / scale)
     y = torch.tensor([labels.index(e.label) for e in train])
     loss_weights = torch.from_numpy(class_weights(y.tolist(), len(labels)))
     drop = torch.nn.Dropout(0.2)
     trained = []
     for member in range(members):
         torch.manual_seed(seed + member)
-        first, second = torch.nn.Linear(2 * dim, hidden), torch.nn.Linear(hidden, len(labels))
+        first, second = torch.nn.Linear(dim, hidden), torch.nn.Linear(hidden, len(labels))
         optimizer = torch.optim.AdamW([*first.parameters(), *second.parameters()], lr=3e-3, weight_decay=weight_decay)
         for _ in range(iterations):
             optimizer.zero_grad()
@@ -145,11 +142,14 @@ def fit_wordvec(train: list[Example], labels: list[str], vectors_file: Path, see
             torch.nn.functional.cross_entropy(logits, y, weight=loss_weights).backward()
             optimizer.step()
         trained.append([p.detach().numpy() for p in (first.weight, first.bias, second.weight, second.bias)])
-    head.hidden_weight = np.concatenate([w1.T for w1, _, _, _ in trained], axis=1)
-    head.hidden_bias = np.concatenate([b1 for _, b1, _, _ in trained])
-    head.out_weight = np.concatenate([w2.T for _, _, w2, _ in trained], axis=0) / members
-    head.out_bias = np.mean([b2 for _, _, _, b2 in trained], axis=0)
-    return head
+    return WordVectorHead(
+        words, mean, scale,
+        hidden_weight=np.concatenate([w1.T for w1, _, _, _ in trained], axis=1),
+        hidden_bias=np.concatenate([b1 for _, b1, _, _ in trained]),
+        out_weight=np.concatenate([w2.T for _, _, w2, _ in trained], axis=0) / members,
+        out_bias=np.mean([b2 for _, _, _, b2 in trained], axis=0),
+        labels=labels,
+    )
 
 
 def mix_grid() -> list[dict[str, float]]:

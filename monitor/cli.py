@@ -20,7 +20,7 @@ from monitor import __version__
 from monitor.config import DEFAULT_CONFIG, MonitorConfig, load_config, parse_duration
 from monitor.errors import ConfigError, MonitorError
 
-EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, EXIT_STORE = 0, 1, 2, 3
+EXIT_OK, EXIT_PARTIAL, EXIT_USAGE = 0, 1, 2  # 3 (store unreachable) comes from StoreError.exit_code
 
 log = logging.getLogger("monitor")
 
@@ -171,8 +171,9 @@ def _once(config: MonitorConfig, out: TextIO) -> int:
           file=out)
     if processed.error:
         print(f"penyimpanan GAGAL: {processed.error}", file=out)
+    waiting = f", {report.delivery.waiting} menunggu jadwal kirim ulang" if report.delivery.waiting else ""
     print(f"peringatan: {len(report.evaluation.alerts)} baru, {report.delivery.sent} terkirim, "
-          f"{report.delivery.failed} gagal dikirim (akan dicoba lagi)", file=out)
+          f"{report.delivery.failed} gagal dikirim (akan dicoba lagi){waiting}", file=out)
     for error in report.evaluation.errors:
         print(f"aturan GAGAL: {error}", file=out)
     return EXIT_OK if report.ok else EXIT_PARTIAL

@@ -31,7 +31,10 @@ class SentimentMix:
     def __post_init__(self) -> None:
         unknown = set(self.weights) - set(PARTS)
         if unknown or not any(w > 0 for w in self.weights.values()):
-            raise ValueError(f"campuran sentimen tidak sah: {dict(self.weights)} (bagian: {', '.join(PARTS)})")
+            raise ValueError(
+                f"{MIX_FILE}: campuran sentimen tidak sah {dict(self.weights)}; bagian yang dikenal: "
+                f"{', '.join(PARTS)}, dan setidaknya satu harus berbobot di atas 0"
+            )
 
     def weight(self, part: str) -> float:
         return float(self.weights.get(part, 0.0))

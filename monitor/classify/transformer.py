@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from monitor.classify.lexicon import describe_unclassifiable, lexicon_log_probs
-from monitor.classify.mix import SentimentMix, log_softmax
+from monitor.classify.mix import MIX_FILE, SentimentMix, log_softmax
 from monitor.classify.ngram import NgramHead
 from monitor.classify.taxonomy import DEFAULT_FLAGS, DEFAULT_TOPICS, KeywordTagger
 from monitor.classify.textprep import PREPROCESS_VERSION, prepare, repair_unicode
@@ -104,7 +104,7 @@ class TransformerClassifier:
             raise ClassifierError(f"bagian model di {model_dir} tidak bisa dimuat: {exc}") from exc
         for part, head in (("ngram", self.ngram), ("wordvec", self.wordvec)):
             if self.mix.weight(part) > 0 and head is None:
-                raise ClassifierError(f"campuran memakai '{part}' tetapi berkasnya tidak ada di {model_dir}")
+                raise ClassifierError(f"{MIX_FILE} memakai bagian '{part}' tetapi berkasnya tidak ada di {model_dir}")
             if head is not None and head.labels != self.labels:
                 raise ClassifierError(f"label {part} {head.labels} berbeda dari model {self.labels}: {model_dir}")
         self.name = str(getattr(config, "monitor_model_name", None) or model_dir.name)

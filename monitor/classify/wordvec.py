@@ -40,18 +40,11 @@ def unit_rows(vectors: np.ndarray) -> np.ndarray:
 
 
 @dataclass
-class WordVectorHead:
-    """logits = MLP((pooled(text) - mean) / scale), pooled = [mean of unit vectors, max of them]."""
+class WordVectors:
+    """The corpus vocabulary and its unit vectors; a text is pooled over the words it knows."""
 
     vocab: list[str]
     vectors: np.ndarray  # [V, D], unit rows
-    mean: np.ndarray  # [2D]
-    scale: np.ndarray  # [2D]
-    hidden_weight: np.ndarray  # [2D, H]
-    hidden_bias: np.ndarray  # [H]
-    out_weight: np.ndarray  # [H, C]
-    out_bias: np.ndarray  # [C]
-    labels: list[str]
 
     def __post_init__(self) -> None:
         self._index = {word: i for i, word in enumerate(self.vocab)}
@@ -64,31 +57,45 @@ class WordVectorHead:
         rows = [i for i, row in enumerate(ids) if row]
         if not rows:
             return out
-        flat = np.fromiter((w for i in rows for w in ids[i]), dtype=np.int64)
-        starts = np.cumsum([0] + [len(ids[i]) for i in rows[:-1]])
-        gathered = self.vectors[flat]
-        counts = np.array([len(ids[i]) for i in rows], dtype=np.float32)
-        out[rows, :dim] = np.add.reduceat(gathered, starts, axis=0) / counts[:, None]
+        lengths = np.array([len(ids[i]) for i in rows])
+        starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
+        gathered = self.vectors[np.concatenate([ids[i] for i in rows])]
+        out[rows, :dim] = np.add.reduceat(gathered, starts, axis=0) / lengths[:, None]
         out[rows, dim:] = np.maximum.reduceat(gathered, starts, axis=0)
         return out
 
+
+@dataclass
+class WordVectorHead:
+    """logits = MLP((pooled(text) - mean) / scale), pooled = [mean of unit vectors, max of them]."""
+
+    words: WordVectors
+    mean: np.ndarray  # [2D]
+    scale: np.ndarray  # [2D]
+    hidden_weight: np.ndarray  # [2D, H]
+    hidden_bias: np.ndarray  # [H]
+    out_weight: np.ndarray  # [H, C]
+    out_bias: np.ndarray  # [C]
+    labels: list[str]
+
     def logits(self, texts: list[str]) -> np.ndarray:
-        x = (self.pooled(texts) - self.mean) / self.scale
+        x = (self.words.pooled(texts) - self.mean) / self.scale
         hidden = np.maximum(x @ self.hidden_weight + self.hidden_bias, 0.0)
         return hidden @ self.out_weight + self.out_bias
 
     def save(self, directory: Path) -> None:
         from safetensors.numpy import save_file
 
-        row_scale = np.maximum(np.abs(self.vectors).max(axis=1), 1e-12) / 127.0
-        quantized = np.round(self.vectors / row_scale[:, None]).astype(np.int8)
+        vectors = self.words.vectors
+        row_scale = np.maximum(np.abs(vectors).max(axis=1), 1e-12) / 127.0
+        quantized = np.round(vectors / row_scale[:, None]).astype(np.int8)
         tensors = {
             "vectors_int8": quantized, "row_scale": row_scale.astype(np.float32),
             "mean": self.mean, "scale": self.scale, "hidden_weight": self.hidden_weight,
             "hidden_bias": self.hidden_bias, "out_weight": self.out_weight, "out_bias": self.out_bias,
         }
         save_file({k: np.ascontiguousarray(v) for k, v in tensors.items()}, str(directory / HEAD_FILE))
-        (directory / VOCAB_FILE).write_text("\n".join(self.vocab) + "\n", encoding="utf-8")
+        (directory / VOCAB_FILE).write_text("\n".join(self.words.vocab) + "\n", encoding="utf-8")
         (directory / HEAD_CONFIG).write_text(json.dumps({"labels": self.labels}, indent=1), encoding="utf-8")
 
     @classmethod
@@ -103,6 +110,6 @@ class WordVectorHead:
         meta = json.loads((directory / HEAD_CONFIG).read_text(encoding="utf-8"))
         vectors = unit_rows(t["vectors_int8"].astype(np.float32) * t["row_scale"][:, None])
         return cls(
-            vocab, vectors, t["mean"], t["scale"], t["hidden_weight"], t["hidden_bias"],
+            WordVectors(vocab, vectors), t["mean"], t["scale"], t["hidden_weight"], t["hidden_bias"],
             t["out_weight"], t["out_bias"], list(meta["labels"]),
         )
