@@ -18,7 +18,7 @@ import sys
 import tempfile
 import threading
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -63,7 +63,8 @@ def pipeline_latency(slack: FakeSlack, rate: float, seconds: float, classifier: 
         encoding="utf-8",
     )
     os.environ["BENCH_SLACK_TOKEN"] = slack.token
-    (work / "monitor.toml").write_text(f"""
+    (work / "monitor.toml").write_text(
+        f"""
 rules_dir = "rules"
 [monitor]
 data_dir = "var"
@@ -81,7 +82,9 @@ type = "slack"
 token = "${{BENCH_SLACK_TOKEN}}"
 channel = "C0KRISIS01"
 base_url = "{slack.base_url}"
-""", encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
     config = load_config(work / "monitor.toml")
     appended: dict[str, float] = {}
     delivered: dict[str, float] = {}
@@ -104,8 +107,14 @@ base_url = "{slack.base_url}"
         total = int(rate * seconds)
         for i in range(total):
             author = f"warga{i}"
-            line = json.dumps({"id": str(i), "author": author, "text": f"{PHRASES[i % 3]} ({i})",
-                               "published_at": datetime.now(timezone.utc).isoformat()})
+            line = json.dumps(
+                {
+                    "id": str(i),
+                    "author": author,
+                    "text": f"{PHRASES[i % 3]} ({i})",
+                    "published_at": datetime.now(UTC).isoformat(),
+                }
+            )
             with posts.open("a", encoding="utf-8") as handle:
                 handle.write(line + "\n")
             appended[str(i)] = time.perf_counter()
@@ -144,10 +153,14 @@ def main() -> None:
         latencies = pipeline_latency(slack, args.rate, args.seconds, args.classifier)
     b50, b99 = percentile(base, 0.5), percentile(base, 0.99)
     p50, p99 = percentile(latencies, 0.5), percentile(latencies, 0.99)
-    print(f"load: {args.rate:g} mentions/s for {args.seconds:g} s ({len(latencies)} alerts), classifier={args.classifier}")
+    print(
+        f"load: {args.rate:g} mentions/s for {args.seconds:g} s ({len(latencies)} alerts), classifier={args.classifier}"
+    )
     print(f"baseline chat.postMessage      p50 {b50 * 1000:7.1f} ms   p99 {b99 * 1000:7.1f} ms")
-    print(f"collected -> Slack accepted    p50 {p50 * 1000:7.1f} ms   p99 {p99 * 1000:7.1f} ms "
-          f"(mean {statistics.mean(latencies) * 1000:.1f} ms)")
+    print(
+        f"collected -> Slack accepted    p50 {p50 * 1000:7.1f} ms   p99 {p99 * 1000:7.1f} ms "
+        f"(mean {statistics.mean(latencies) * 1000:.1f} ms)"
+    )
     print(f"ratio pipeline/baseline        p50 {p50 / b50:7.1f}x     p99 {p99 / b99:7.1f}x")
 
 

@@ -30,8 +30,12 @@ from monitor.classify.transformer import TransformerClassifier  # noqa: E402
 
 def sample_texts(data_dir: Path, n: int) -> list[str]:
     if (data_dir / datasets.SMSA).is_dir():
-        pool = [e.text for e in datasets.smsa(data_dir, "test") + datasets.indolem(data_dir, "test0")
-                + datasets.emot(data_dir, "test")]
+        pool = [
+            e.text
+            for e in datasets.smsa(data_dir, "test")
+            + datasets.indolem(data_dir, "test0")
+            + datasets.emot(data_dir, "test")
+        ]
     else:
         eval_set = ROOT / "models" / "eval" / "topics_flags_id.jsonl"
         pool = [json.loads(line)["text"] for line in eval_set.read_text(encoding="utf-8").splitlines() if line]
@@ -73,7 +77,8 @@ def main() -> None:
     sample = texts[: args.baseline_texts]
     results["pipeline(text-classification), default"] = rate(lambda t: plain(t, truncation=True), sample)
     results["pipeline(text-classification), batch_size"] = rate(
-        lambda t: plain(t, truncation=True, batch_size=args.batch_size), sample)
+        lambda t: plain(t, truncation=True, batch_size=args.batch_size), sample
+    )
 
     baseline = results["pipeline(text-classification), default"]
     print(f"model {args.model.name}, {len(texts)} texts, {args.threads} threads, batch {args.batch_size}")

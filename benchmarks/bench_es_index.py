@@ -14,18 +14,19 @@ and a refresh so rules see the batch at once); `refresh=false` shows what that r
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import random
 import time
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from elasticsearch import helpers
 
 from monitor.records import Classification, EnrichedMention, Mention, Sentiment
 from monitor.store.elasticsearch import ElasticsearchOptions, ElasticsearchStore, to_document
-from monitor.store.es_admin import monthly_indices, init
+from monitor.store.es_admin import init, monthly_indices
 from monitor.store.mappings import component_templates
 
 WORDS = (
@@ -39,23 +40,34 @@ TOPICS = ["bencana", "infrastruktur", "bansos", "layanan", "kesehatan", "transpo
 
 def synthetic(count: int, seed: int) -> list[EnrichedMention]:
     rng = random.Random(seed)
-    start = datetime(2026, 10, 1, tzinfo=timezone.utc)
+    start = datetime(2026, 10, 1, tzinfo=UTC)
     out = []
     for n in range(count):
         text = " ".join(rng.choices(WORDS, k=rng.randint(12, 40)))
         published = start + timedelta(minutes=rng.randint(0, 60 * 24 * 55))  # spans two months
         source = rng.choice(SOURCES)
         mention = Mention(
-            id=f"bench-{n:07d}", source=source, channel="news" if source in SOURCES[:3] else "social",
-            url=f"https://contoh.id/{n}", title=" ".join(rng.choices(WORDS, k=8)), text=text,
-            published_at=published, collected_at=published + timedelta(minutes=2),
-            author=f"@akun{rng.randint(1, 500)}", language="id", engagement=rng.randint(0, 5000),
+            id=f"bench-{n:07d}",
+            source=source,
+            channel="news" if source in SOURCES[:3] else "social",
+            url=f"https://contoh.id/{n}",
+            title=" ".join(rng.choices(WORDS, k=8)),
+            text=text,
+            published_at=published,
+            collected_at=published + timedelta(minutes=2),
+            author=f"@akun{rng.randint(1, 500)}",
+            language="id",
+            engagement=rng.randint(0, 5000),
             reach=rng.randint(0, 200_000),
         )
         sentiment = rng.choice(list(Sentiment))
         classification = Classification(
-            sentiment=sentiment, scores={sentiment.value: 0.8}, topics=tuple(rng.sample(TOPICS, 2)),
-            topic_scores={}, flags=("keluhan",) if rng.random() < 0.2 else (), model="bench",
+            sentiment=sentiment,
+            scores={sentiment.value: 0.8},
+            topics=tuple(rng.sample(TOPICS, 2)),
+            topic_scores={},
+            flags=("keluhan",) if rng.random() < 0.2 else (),
+            model="bench",
         )
         out.append(EnrichedMention(mention, text.lower(), classification, watchlists=("banjir",)))
     return out
@@ -96,8 +108,11 @@ def main() -> None:
     def run_baseline(round_no: int) -> None:
         store = stores["baseline"]
         actions = (
-            {"_index": store.index_for(m.mention.published_at), "_id": m.id,
-             "_source": {**to_document(m), "title": f"{m.mention.title} {round_no}"}}
+            {
+                "_index": store.index_for(m.mention.published_at),
+                "_id": m.id,
+                "_source": {**to_document(m), "title": f"{m.mention.title} {round_no}"},
+            }
             for m in mentions
         )
         ok, errors = helpers.bulk(store.client, actions, chunk_size=500)
@@ -106,9 +121,9 @@ def main() -> None:
     best: dict[str, float] = {}
     for round_no in range(args.rounds):
         runs = {
-            "baseline": lambda: run_baseline(round_no),
-            "store": lambda: run_store(stores["store"], round_no),
-            "store-norefresh": lambda: run_store(stores["store-norefresh"], round_no),
+            "baseline": functools.partial(run_baseline, round_no),
+            "store": functools.partial(run_store, stores["store"], round_no),
+            "store-norefresh": functools.partial(run_store, stores["store-norefresh"], round_no),
         }
         for name, fn in runs.items():
             seconds = timed(fn)
@@ -124,7 +139,8 @@ def main() -> None:
     print(f"\n{args.mentions} mentions, batches of {args.batch}, best of {args.rounds} rounds")
     print(f"helpers.bulk baseline          {rate['baseline']:9.0f} docs/s")
     print(f"ElasticsearchStore.upsert      {rate['store']:9.0f} docs/s   ratio {rate['store'] / rate['baseline']:.2f}")
-    print(f"  ... with refresh=false       {rate['store-norefresh']:9.0f} docs/s   ratio {rate['store-norefresh'] / rate['baseline']:.2f}")
+    ratio = rate["store-norefresh"] / rate["baseline"]
+    print(f"  ... with refresh=false       {rate['store-norefresh']:9.0f} docs/s   ratio {ratio:.2f}")
 
     for store in stores.values():
         indices = monthly_indices(store)

@@ -17,7 +17,7 @@ import random
 import re
 import time
 from collections.abc import Callable, Sequence
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import TypeVar
 
 from monitor.records import Mention
@@ -27,19 +27,76 @@ In = TypeVar("In")
 Out = TypeVar("Out")
 
 TOPICS = [
-    "banjir", "genangan", "longsor", "macet", "sampah", "bansos", "korupsi", "pungli", "jalan rusak",
-    "lampu jalan", "air bersih", "listrik padam", "puskesmas", "sekolah", "pasar", "pajak", "ktp",
-    "pelayanan", "demo", "gempa", "kebakaran", "polusi", "angkot", "parkir liar", "pedagang kaki lima",
+    "banjir",
+    "genangan",
+    "longsor",
+    "macet",
+    "sampah",
+    "bansos",
+    "korupsi",
+    "pungli",
+    "jalan rusak",
+    "lampu jalan",
+    "air bersih",
+    "listrik padam",
+    "puskesmas",
+    "sekolah",
+    "pasar",
+    "pajak",
+    "ktp",
+    "pelayanan",
+    "demo",
+    "gempa",
+    "kebakaran",
+    "polusi",
+    "angkot",
+    "parkir liar",
+    "pedagang kaki lima",
 ]
 ACTORS = ["pemkot", "dinas PU", "dinkes", "wali kota", "camat", "lurah", "dishub", "satpol pp", "bupati", "dprd"]
 PLACES = ["cibiru", "antapani", "dayeuhkolot", "braga", "cicaheum", "gedebage", "ujungberung", "sukajadi"]
 # Words analysts put on watchlists that most posts do not contain.
 RARE = [
-    "banjir rob", "sodetan", "tanggul jebol", "gizi buruk", "stunting", "dbd", "tawuran", "begal",
-    "pinjol", "judi online", "narkoba", "mogok", "tol", "bandara", "kereta cepat", "sertifikat tanah",
-    "ppdb", "zonasi", "honorer", "asn", "cpns", "tilang", "bpjs", "rumah sakit", "obat", "vaksin",
-    "harga beras", "minyak goreng", "elpiji", "pupuk", "gagal panen", "kekeringan", "angin puting beliung",
-    "pohon tumbang", "jembatan putus", "sekda", "inspektorat", "kpk", "kejaksaan", "ombudsman",
+    "banjir rob",
+    "sodetan",
+    "tanggul jebol",
+    "gizi buruk",
+    "stunting",
+    "dbd",
+    "tawuran",
+    "begal",
+    "pinjol",
+    "judi online",
+    "narkoba",
+    "mogok",
+    "tol",
+    "bandara",
+    "kereta cepat",
+    "sertifikat tanah",
+    "ppdb",
+    "zonasi",
+    "honorer",
+    "asn",
+    "cpns",
+    "tilang",
+    "bpjs",
+    "rumah sakit",
+    "obat",
+    "vaksin",
+    "harga beras",
+    "minyak goreng",
+    "elpiji",
+    "pupuk",
+    "gagal panen",
+    "kekeringan",
+    "angin puting beliung",
+    "pohon tumbang",
+    "jembatan putus",
+    "sekda",
+    "inspektorat",
+    "kpk",
+    "kejaksaan",
+    "ombudsman",
 ]
 FILLER = (
     "warga ngeluh gak ada yang peduli udah lama dari kemarin tolong dong pak bu kapan diperbaiki "
@@ -62,7 +119,7 @@ def street_spelling(phrase: str, rng: random.Random) -> str:
 
 
 def synthetic_mentions(count: int, rng: random.Random) -> list[Mention]:
-    now = datetime(2026, 11, 27, 3, 0, tzinfo=timezone.utc)
+    now = datetime(2026, 11, 27, 3, 0, tzinfo=UTC)
     mentions = []
     for i in range(count):
         words = rng.choices(FILLER, k=rng.randint(15, 35))
@@ -74,9 +131,15 @@ def synthetic_mentions(count: int, rng: random.Random) -> list[Mention]:
         title = " ".join(rng.choices(TOPICS + ACTORS + PLACES + FILLER, k=6)).title() if rng.random() < 0.5 else ""
         mentions.append(
             Mention(
-                id=str(i), source=rng.choice(["detik-rss", "x-bandung", "kompas-rss"]),
-                channel=rng.choice(["news", "x"]), url=None, title=title, text=" ".join(words),
-                published_at=now, collected_at=now, author=f"@warga{rng.randrange(500)}",
+                id=str(i),
+                source=rng.choice(["detik-rss", "x-bandung", "kompas-rss"]),
+                channel=rng.choice(["news", "x"]),
+                url=None,
+                title=title,
+                text=" ".join(words),
+                published_at=now,
+                collected_at=now,
+                author=f"@warga{rng.randrange(500)}",
             )
         )
     return mentions
@@ -148,8 +211,10 @@ def main() -> None:
     )
     print(f"  tokenize only (MatchDocument)       {build_rate:10.0f} mentions/s")
     print(f"  match only, pre-built documents     {match_rate:10.0f} mentions/s   ratio {match_rate / base_rate:.2f}x")
-    print(f"  Boolean queries (NEAR/NOT/fields)   {boolean_rate:10.0f} mentions/s   "
-          f"{sum(len(t) for t in boolean_tags)} tags")
+    print(
+        f"  Boolean queries (NEAR/NOT/fields)   {boolean_rate:10.0f} mentions/s   "
+        f"{sum(len(t) for t in boolean_tags)} tags"
+    )
     print(f"tags only ours found (alay, slang): {only_ours}; only the baseline found: {only_base}")
 
 

@@ -16,7 +16,7 @@ import random
 import statistics
 import tempfile
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from monitor.alerters.outbox import Outbox
@@ -27,11 +27,13 @@ from monitor.rules.engine import RuleEngine
 from monitor.statedb import StateDB
 from monitor.store.sqlite import SqliteStore
 
-NOW = datetime(2026, 11, 23, 3, 0, tzinfo=timezone.utc)  # Monday 10:00 WIB
+NOW = datetime(2026, 11, 23, 3, 0, tzinfo=UTC)  # Monday 10:00 WIB
 SPAN = timedelta(weeks=5)
 SOURCES = [f"portal-{i}" for i in range(12)] + ["x", "tiktok", "instagram", "facebook"]
-WORDS = ("bansos blt pkh cair belum telat dipotong antre warga kantor pos lurah camat desa data dtks salah sasaran "
-         "alhamdulillah makasih kecewa parah gercep lambat petugas bantuan pangan beras sembako lansia").split()
+WORDS = (
+    "bansos blt pkh cair belum telat dipotong antre warga kantor pos lurah camat desa data dtks salah sasaran "
+    "alhamdulillah makasih kecewa parah gercep lambat petugas bantuan pangan beras sembako lansia"
+).split()
 CAMPAIGN = "Program bansos pemerintah sangat membantu rakyat kecil, terima kasih bapak menteri atas kerja nyatanya"
 
 RULES = [
@@ -63,10 +65,17 @@ def synthetic(n: int, rng: random.Random) -> list[EnrichedMention]:
             text = " ".join(rng.choices(WORDS, k=rng.randint(6, 25)))
         sentiment = rng.choices(["negative", "neutral", "positive"], weights=[3, 5, 2])[0]
         mention = Mention(
-            id=mention_id(source, platform_id=str(i)), source=source, channel="social" if social else "news",
-            url=f"https://contoh.id/{i}", title="" if social else text[:60], text=text, published_at=published,
-            collected_at=published, author=f"akun{rng.randint(0, max(n // 5, 10))}",
-            engagement=int(rng.paretovariate(1.2) * 10), reach=int(rng.paretovariate(1.1) * 200),
+            id=mention_id(source, platform_id=str(i)),
+            source=source,
+            channel="social" if social else "news",
+            url=f"https://contoh.id/{i}",
+            title="" if social else text[:60],
+            text=text,
+            published_at=published,
+            collected_at=published,
+            author=f"akun{rng.randint(0, max(n // 5, 10))}",
+            engagement=int(rng.paretovariate(1.2) * 10),
+            reach=int(rng.paretovariate(1.1) * 200),
         )
         classification = Classification(Sentiment(sentiment), {}, (), {}, ("hoaks",) if i % 97 == 0 else (), "bench")
         mentions.append(EnrichedMention(mention, text, classification, ("bansos",), story))

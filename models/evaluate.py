@@ -103,10 +103,10 @@ def model_scorers(model_dir: Path) -> dict[str, Scorer]:
 
 
 def print_table(title: str, header: Sequence[str], rows: list[Sequence[object]]) -> None:
-    widths = [max(len(str(x)) for x in col) for col in zip(header, *rows)]
+    widths = [max(len(str(x)) for x in col) for col in zip(header, *rows, strict=False)]
     print(f"\n{title}")
     for row in (header, ["-" * w for w in widths], *rows):
-        print("  ".join(str(x).ljust(w) for x, w in zip(row, widths)))
+        print("  ".join(str(x).ljust(w) for x, w in zip(row, widths, strict=False)))
 
 
 def sentiment_report(model_dir: Path, data_dir: Path) -> dict[str, dict[str, float]]:
@@ -125,7 +125,7 @@ def sentiment_report(model_dir: Path, data_dir: Path) -> dict[str, dict[str, flo
 def precision_recall(gold: list[set[str]], predicted: list[set[str]], labels: Sequence[str]) -> list[list[object]]:
     rows = []
     for label in labels:
-        tp = sum(1 for g, p in zip(gold, predicted) if label in g and label in p)
+        tp = sum(1 for g, p in zip(gold, predicted, strict=False) if label in g and label in p)
         n_pred = sum(1 for p in predicted if label in p)
         n_gold = sum(1 for g in gold if label in g)
         precision = tp / n_pred if n_pred else float("nan")
@@ -135,7 +135,7 @@ def precision_recall(gold: list[set[str]], predicted: list[set[str]], labels: Se
 
 
 def micro(gold: list[set[str]], predicted: list[set[str]]) -> tuple[float, float]:
-    tp = sum(len(g & p) for g, p in zip(gold, predicted))
+    tp = sum(len(g & p) for g, p in zip(gold, predicted, strict=False))
     return tp / max(1, sum(map(len, predicted))), tp / max(1, sum(map(len, gold)))
 
 
@@ -149,8 +149,14 @@ def taxonomy_report(eval_set: Path) -> dict[str, tuple[float, float]]:
         predicted = [set(getattr(c, kind)) for c in results]
         table = precision_recall(gold, predicted, labels)
         out[kind] = micro(gold, predicted)
-        table.append(["(micro)", sum(map(len, gold)), sum(map(len, predicted)), f"{out[kind][0]:.2f}", f"{out[kind][1]:.2f}"])
-        print_table(f"{kind} on {eval_set.name} ({len(rows)} texts)", ["label", "gold", "predicted", "precision", "recall"], table)
+        table.append(
+            ["(micro)", sum(map(len, gold)), sum(map(len, predicted)), f"{out[kind][0]:.2f}", f"{out[kind][1]:.2f}"]
+        )
+        print_table(
+            f"{kind} on {eval_set.name} ({len(rows)} texts)",
+            ["label", "gold", "predicted", "precision", "recall"],
+            table,
+        )
     return out
 
 
@@ -162,20 +168,32 @@ def nc_flag_report(data_dir: Path) -> None:
     with open(hate, encoding="latin-1", newline="") as handle:
         records = list(csv.DictReader(handle))
     for column in ("HS", "HS_Religion", "HS_Race"):
-        rows.append(_binary_row(f"ujaran_kebencian vs {hate.parent.name}:{column}", tagger,
-                                [(r["Tweet"], r[column] == "1") for r in records], "ujaran_kebencian"))
+        rows.append(
+            _binary_row(
+                f"ujaran_kebencian vs {hate.parent.name}:{column}",
+                tagger,
+                [(r["Tweet"], r[column] == "1") for r in records],
+                "ujaran_kebencian",
+            )
+        )
     netifier = data_dir / "nc" / "netifier" / "raw_test.csv"
     with open(netifier, encoding="utf-8", newline="") as handle:
         records = list(csv.DictReader(handle))
-    rows.append(_binary_row("ujaran_kebencian vs netifier:sara", tagger,
-                            [(r["original_text"], r["sara"] == "1") for r in records], "ujaran_kebencian"))
+    rows.append(
+        _binary_row(
+            "ujaran_kebencian vs netifier:sara",
+            tagger,
+            [(r["original_text"], r["sara"] == "1") for r in records],
+            "ujaran_kebencian",
+        )
+    )
     print_table("Flags on evaluation-only data (nc/)", ["check", "n", "positives", "precision", "recall"], rows)
 
 
 def _binary_row(name: str, tagger: KeywordTagger, items: list[tuple[str, bool]], flag: str) -> list[object]:
     predicted = [flag in tagger.tag(normalize_for_match(text))[0] for text, _ in items]
     gold = [g for _, g in items]
-    tp = sum(p and g for p, g in zip(predicted, gold))
+    tp = sum(p and g for p, g in zip(predicted, gold, strict=False))
     precision = tp / max(1, sum(predicted))
     recall = tp / max(1, sum(gold))
     return [name, len(items), sum(gold), f"{precision:.2f}", f"{recall:.2f}"]

@@ -14,7 +14,6 @@ import sys
 import tempfile
 from pathlib import Path
 
-
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
@@ -46,10 +45,18 @@ def export_onnx(model_dir: Path, *, quantize: bool = True) -> float:
     with tempfile.TemporaryDirectory() as tmp:
         plain = Path(tmp) / "model.onnx"
         torch.onnx.export(
-            wrapper, example, str(plain), input_names=["input_ids", "attention_mask"], output_names=["logits"],
-            dynamic_axes={"input_ids": {0: "batch", 1: "tokens"}, "attention_mask": {0: "batch", 1: "tokens"},
-                          "logits": {0: "batch"}},
-            opset_version=17, dynamo=False,
+            wrapper,
+            example,
+            str(plain),
+            input_names=["input_ids", "attention_mask"],
+            output_names=["logits"],
+            dynamic_axes={
+                "input_ids": {0: "batch", 1: "tokens"},
+                "attention_mask": {0: "batch", 1: "tokens"},
+                "logits": {0: "batch"},
+            },
+            opset_version=17,
+            dynamo=False,
         )
         if quantize:
             from onnxruntime.quantization import QuantType, quantize_dynamic

@@ -47,7 +47,11 @@ def train_tokenizer(texts: list[str], vocab_size: int, out: Path):
     )
     fast = PreTrainedTokenizerFast(
         tokenizer_object=tok,
-        unk_token="[UNK]", pad_token="[PAD]", cls_token="[CLS]", sep_token="[SEP]", mask_token="[MASK]",
+        unk_token="[UNK]",
+        pad_token="[PAD]",
+        cls_token="[CLS]",
+        sep_token="[SEP]",
+        mask_token="[MASK]",
         model_max_length=512,
     )
     fast.save_pretrained(out)
@@ -84,9 +88,15 @@ def main() -> None:
     parser.add_argument("--save-every", type=int, default=500)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--seed", type=int, default=13)
-    parser.add_argument("--stop-after", type=int, default=0,
-                        help="save and stop after this many steps of the --steps schedule (0 = run it all)")
-    parser.add_argument("--max-minutes", type=float, default=0, help="stop early (and save) after this long; 0 = no limit")
+    parser.add_argument(
+        "--stop-after",
+        type=int,
+        default=0,
+        help="save and stop after this many steps of the --steps schedule (0 = run it all)",
+    )
+    parser.add_argument(
+        "--max-minutes", type=float, default=0, help="stop early (and save) after this long; 0 = no limit"
+    )
     args = parser.parse_args()
 
     import torch
@@ -96,7 +106,7 @@ def main() -> None:
     torch.manual_seed(args.seed)
     rng = random.Random(args.seed)
     args.out.mkdir(parents=True, exist_ok=True)
-    log = open(args.out / "pretrain.log", "a", encoding="utf-8")
+    log = open(args.out / "pretrain.log", "a", encoding="utf-8")  # noqa: SIM115 - open for the whole run
 
     def say(message: str) -> None:
         line = f"{time.strftime('%H:%M:%S')} {message}"
@@ -112,9 +122,14 @@ def main() -> None:
     say(f"sequences: {len(encoded)}, tokens: {sum(lengths)}")
 
     config = BertConfig(
-        vocab_size=len(tokenizer), hidden_size=args.hidden, num_hidden_layers=args.layers,
-        num_attention_heads=args.heads, intermediate_size=args.intermediate,
-        max_position_embeddings=args.max_len, type_vocab_size=1, pad_token_id=tokenizer.pad_token_id,
+        vocab_size=len(tokenizer),
+        hidden_size=args.hidden,
+        num_hidden_layers=args.layers,
+        num_attention_heads=args.heads,
+        intermediate_size=args.intermediate,
+        max_position_embeddings=args.max_len,
+        type_vocab_size=1,
+        pad_token_id=tokenizer.pad_token_id,
     )
     config.monitor_preprocess = PREPROCESS_VERSION
     model = BertForMaskedLM(config)
@@ -123,7 +138,9 @@ def main() -> None:
     no_decay = [p for n, p in model.named_parameters() if not (p.ndim > 1 and "embeddings" not in n)]
     optimizer = torch.optim.AdamW(
         [{"params": decay, "weight_decay": 0.01}, {"params": no_decay, "weight_decay": 0.0}],
-        lr=args.lr, betas=(0.9, 0.98), eps=1e-6,
+        lr=args.lr,
+        betas=(0.9, 0.98),
+        eps=1e-6,
     )
     warmup = max(1, args.steps // 20)
     schedule = torch.optim.lr_scheduler.LambdaLR(
@@ -134,7 +151,9 @@ def main() -> None:
 
     def save(step: int) -> None:
         model.save_pretrained(args.out)
-        (args.out / "pretrain_state.json").write_text(json.dumps({"step": step, "args": {k: str(v) for k, v in vars(args).items()}}, indent=1))
+        (args.out / "pretrain_state.json").write_text(
+            json.dumps({"step": step, "args": {k: str(v) for k, v in vars(args).items()}}, indent=1)
+        )
         say(f"saved step {step}")
 
     model.train()
@@ -171,8 +190,10 @@ def main() -> None:
         running = 0.98 * running + 0.02 * loss.item() if step > 1 else loss.item()
         if step % 50 == 0:
             elapsed = time.monotonic() - started
-            say(f"step {step}/{args.steps} loss {running:.3f} ppl {math.exp(min(running, 20)):.1f} "
-                f"lr {schedule.get_last_lr()[0]:.2e} {step / elapsed:.2f} steps/s")
+            say(
+                f"step {step}/{args.steps} loss {running:.3f} ppl {math.exp(min(running, 20)):.1f} "
+                f"lr {schedule.get_last_lr()[0]:.2e} {step / elapsed:.2f} steps/s"
+            )
         if step % args.save_every == 0:
             save(step)
         if args.stop_after and step >= args.stop_after:

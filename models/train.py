@@ -27,17 +27,17 @@ import numpy as np
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
+from models.export_onnx import export_onnx  # noqa: E402
+from models.metrics import macro_f1  # noqa: E402
 from monitor.classify import datasets  # noqa: E402
 from monitor.classify.datasets import Example  # noqa: E402
 from monitor.classify.lexicon import lexicon_log_probs  # noqa: E402
 from monitor.classify.mix import SentimentMix, log_softmax  # noqa: E402
 from monitor.classify.ngram import NgramHead, NgramSpec, featurize  # noqa: E402
 from monitor.classify.textprep import PREPROCESS_VERSION, prepare  # noqa: E402
+from monitor.classify.transformer import pad_batch  # noqa: E402
 from monitor.classify.wordvec import WordVectorHead, WordVectors, unit_rows  # noqa: E402
 from monitor.text.normalize import normalize_for_match  # noqa: E402
-from monitor.classify.transformer import pad_batch  # noqa: E402
-from models.export_onnx import export_onnx  # noqa: E402
-from models.metrics import macro_f1  # noqa: E402
 
 MODEL_NAME = "sentiment-id-small-v2"
 
@@ -53,9 +53,17 @@ EXTRA_SETS = {
 
 def load_splits(data_dir: Path, train_set: str, extra: list[str]) -> tuple[list[Example], list[Example], list[str]]:
     if train_set == "smsa":
-        train, valid, labels = datasets.smsa(data_dir, "train"), datasets.smsa(data_dir, "valid"), list(datasets.SENTIMENT_LABELS)
+        train, valid, labels = (
+            datasets.smsa(data_dir, "train"),
+            datasets.smsa(data_dir, "valid"),
+            list(datasets.SENTIMENT_LABELS),
+        )
     else:
-        train, valid, labels = datasets.indolem(data_dir, "train0"), datasets.indolem(data_dir, "dev0"), ["negative", "positive"]
+        train, valid, labels = (
+            datasets.indolem(data_dir, "train0"),
+            datasets.indolem(data_dir, "dev0"),
+            ["negative", "positive"],
+        )
     for name in extra:
         train = train + [e for e in EXTRA_SETS[name](data_dir) if e.label in labels]
     return train, valid, labels
@@ -76,7 +84,9 @@ def fit_ngram(train: list[Example], labels: list[str], spec: NgramSpec, l2: floa
 
     batch = featurize([e.text for e in train], spec)
     x = torch.sparse_csr_tensor(
-        torch.from_numpy(batch.indptr), torch.from_numpy(batch.ids), torch.from_numpy(batch.weights),
+        torch.from_numpy(batch.indptr),
+        torch.from_numpy(batch.ids),
+        torch.from_numpy(batch.weights),
         (len(train), 1 << spec.bits),
     )
     x_t = x.t().to_sparse_csr()
@@ -111,8 +121,16 @@ def predict_logits(model, tokenizer, texts: list[str], max_length: int, batch_si
     return out
 
 
-def fit_wordvec(train: list[Example], labels: list[str], vectors_file: Path, seed: int, members: int = 5,
-                hidden: int = 256, weight_decay: float = 1e-3, iterations: int = 300) -> WordVectorHead:
+def fit_wordvec(
+    train: list[Example],
+    labels: list[str],
+    vectors_file: Path,
+    seed: int,
+    members: int = 5,
+    hidden: int = 256,
+    weight_decay: float = 1e-3,
+    iterations: int = 300,
+) -> WordVectorHead:
     """MLPs on pooled corpus word vectors (full-batch AdamW, class-balanced), averaged.
 
     The vectors stay fixed: tuning them on SmSA would pull the words SmSA has away from their
@@ -143,7 +161,9 @@ def fit_wordvec(train: list[Example], labels: list[str], vectors_file: Path, see
             optimizer.step()
         trained.append([p.detach().numpy() for p in (first.weight, first.bias, second.weight, second.bias)])
     return WordVectorHead(
-        words, mean, scale,
+        words,
+        mean,
+        scale,
         hidden_weight=np.concatenate([w1.T for w1, _, _, _ in trained], axis=1),
         hidden_bias=np.concatenate([b1 for _, b1, _, _ in trained]),
         out_weight=np.concatenate([w2.T for _, _, w2, _ in trained], axis=0) / members,
@@ -177,17 +197,21 @@ def choose_mix(parts: dict[str, object], valid: list[Example], labels: list[str]
     for examples, _ in checks:
         texts = [e.text for e in examples]
         prepared = [prepare(t) for t in texts]
-        log_probs.append({
-            "transformer": log_softmax(predict_logits(parts["transformer"], parts["tokenizer"], texts, args.max_length)),
-            "ngram": log_softmax(parts["ngram"].logits(prepared)),
-            "wordvec": log_softmax(parts["wordvec"].logits(prepared)),
-            "lexicon": lexicon_log_probs([normalize_for_match(t) for t in texts], labels),
-        })
+        log_probs.append(
+            {
+                "transformer": log_softmax(
+                    predict_logits(parts["transformer"], parts["tokenizer"], texts, args.max_length)
+                ),
+                "ngram": log_softmax(parts["ngram"].logits(prepared)),
+                "wordvec": log_softmax(parts["wordvec"].logits(prepared)),
+                "lexicon": lexicon_log_probs([normalize_for_match(t) for t in texts], labels),
+            }
+        )
     results = []
     for weights in mix_grid():
         mix = SentimentMix({k: v for k, v in weights.items() if v > 0})
         f1s = []
-        for (examples, binary), part_probs in zip(checks, log_probs):
+        for (examples, binary), part_probs in zip(checks, log_probs, strict=False):
             probs = mix.combine(part_probs)
             gold = [e.label for e in examples]
             if binary:
@@ -202,7 +226,9 @@ def choose_mix(parts: dict[str, object], valid: list[Example], labels: list[str]
     for mean, _, f1s, mix in results[:5]:
         print(f"mix {dict(mix.weights)}: SmSA valid / IndoLEM dev0 {f1s}, mean {mean}", flush=True)
     best = results[0]
-    single = {part: next(r[2] for r in results if r[3].weight(part) == 1.0) for part in ("transformer", "ngram", "wordvec")}
+    single = {
+        part: next(r[2] for r in results if r[3].weight(part) == 1.0) for part in ("transformer", "ngram", "wordvec")
+    }
     return best[3], {"mix": dict(best[3].weights), "mix_scores": best[2], "parts_alone": single}
 
 
@@ -212,16 +238,26 @@ def main() -> None:
     parser.add_argument("--pretrained", type=Path, default=REPO_ROOT / "models" / "work" / "pretrained")
     parser.add_argument("--out", type=Path, default=REPO_ROOT / "models" / "sentiment-id-small")
     parser.add_argument("--train-set", choices=["smsa", "indolem"], default="smsa")
-    parser.add_argument("--extra", default="emot,indolem", help="comma-separated extra training sets: " + ", ".join(EXTRA_SETS))
-    parser.add_argument("--epochs", type=int, default=2,
-                        help="0: --pretrained is already fine-tuned; only refit the n-gram head and the mix")
+    parser.add_argument(
+        "--extra", default="emot,indolem", help="comma-separated extra training sets: " + ", ".join(EXTRA_SETS)
+    )
+    parser.add_argument(
+        "--epochs",
+        type=int,
+        default=2,
+        help="0: --pretrained is already fine-tuned; only refit the n-gram head and the mix",
+    )
     parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--lr", type=float, default=1e-3)
     parser.add_argument("--max-length", type=int, default=128)
     parser.add_argument("--ngram-l2", type=float, default=1e-6)
     parser.add_argument("--ngram-iterations", type=int, default=150)
-    parser.add_argument("--word-vectors", type=Path, default=REPO_ROOT / "models" / "work" / "word_vectors.npz",
-                        help="written by word_vectors.py")
+    parser.add_argument(
+        "--word-vectors",
+        type=Path,
+        default=REPO_ROOT / "models" / "work" / "word_vectors.npz",
+        help="written by word_vectors.py",
+    )
     parser.add_argument("--limit", type=int, default=0, help="use only the first N train/valid rows (smoke runs)")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--seed", type=int, default=13)
@@ -239,8 +275,10 @@ def main() -> None:
         train, valid = train[: args.limit], valid[: args.limit]
     tokenizer = AutoTokenizer.from_pretrained(args.pretrained, local_files_only=True)
     model = BertForSequenceClassification.from_pretrained(
-        args.pretrained, num_labels=len(labels),
-        id2label=dict(enumerate(labels)), label2id={label: i for i, label in enumerate(labels)},
+        args.pretrained,
+        num_labels=len(labels),
+        id2label=dict(enumerate(labels)),
+        label2id={label: i for i, label in enumerate(labels)},
     )
     model.config.monitor_preprocess = PREPROCESS_VERSION
     model.config.monitor_model_name = MODEL_NAME if args.train_set == "smsa" else f"{MODEL_NAME}-indolem"
@@ -279,7 +317,11 @@ def main() -> None:
         if score > best[0]:
             best = (score, epoch, {k: v.detach().clone() for k, v in model.state_dict().items()})
     model.load_state_dict(best[2])
-    summary: dict[str, object] = {"train_set": args.train_set, "best_epoch": best[1], "valid_transformer": round(best[0], 4)}
+    summary: dict[str, object] = {
+        "train_set": args.train_set,
+        "best_epoch": best[1],
+        "valid_transformer": round(best[0], 4),
+    }
 
     ngram = fit_ngram(train, labels, NgramSpec(), args.ngram_l2, args.ngram_iterations)
     wordvec = fit_wordvec(train, labels, args.word_vectors, args.seed)
@@ -294,8 +336,20 @@ def main() -> None:
     wordvec.save(args.out)
     mix.save(args.out)
     summary["onnx_int8_agreement"] = export_onnx(args.out)
-    (args.out / "training.json").write_text(json.dumps({**summary, "args": {k: str(v) for k, v in vars(args).items()
-                                                                            if k not in ("data_dir", "out", "pretrained", "word_vectors")}}, indent=1), encoding="utf-8")
+    (args.out / "training.json").write_text(
+        json.dumps(
+            {
+                **summary,
+                "args": {
+                    k: str(v)
+                    for k, v in vars(args).items()
+                    if k not in ("data_dir", "out", "pretrained", "word_vectors")
+                },
+            },
+            indent=1,
+        ),
+        encoding="utf-8",
+    )
     print(json.dumps(summary, indent=1))
 
 

@@ -55,7 +55,8 @@ def ppmi_svd(lines: list[list[int]], vocab_size: int, window: int, dim: int, see
     pmi = np.log(counts / total) - np.log(row_sum[rows] / total) - np.log(context[cols])
     keep = pmi > 0
     matrix = torch.sparse_coo_tensor(
-        torch.from_numpy(np.stack([rows[keep], cols[keep]])), torch.from_numpy(pmi[keep]).float(),
+        torch.from_numpy(np.stack([rows[keep], cols[keep]])),
+        torch.from_numpy(pmi[keep]).float(),
         (vocab_size, vocab_size),
     ).coalesce()
     torch.manual_seed(seed)

@@ -26,8 +26,9 @@ log = logging.getLogger("monitor")
 
 
 def _config_arg(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--config", "-c", type=Path, default=None,
-                        help=f"file konfigurasi TOML (bawaan: {DEFAULT_CONFIG})")
+    parser.add_argument(
+        "--config", "-c", type=Path, default=None, help=f"file konfigurasi TOML (bawaan: {DEFAULT_CONFIG})"
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -39,37 +40,55 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--verbose", "-v", action="store_true", help="tampilkan log rinci")
     sub = parser.add_subparsers(dest="command", required=True, metavar="PERINTAH")
 
-    run = sub.add_parser("run", help="layanan terus-menerus: tiap sumber pada jadwalnya sendiri",
-                         description="Menjalankan layanan: kolektor per jadwal, aturan setelah tiap batch. "
-                                     "Berhenti dengan rapi pada Ctrl-C / SIGTERM.")
+    run = sub.add_parser(
+        "run",
+        help="layanan terus-menerus: tiap sumber pada jadwalnya sendiri",
+        description="Menjalankan layanan: kolektor per jadwal, aturan setelah tiap batch. "
+        "Berhenti dengan rapi pada Ctrl-C / SIGTERM.",
+    )
     _config_arg(run)
 
-    once = sub.add_parser("once", help="satu siklus semua tugas lalu keluar (untuk cron dan debugging)",
-                          description="Mengumpulkan semua sumber sekali, memproses, mengevaluasi aturan, "
-                                      "mengirim peringatan, lalu keluar. Kode keluar 1 bila ada yang gagal.")
+    once = sub.add_parser(
+        "once",
+        help="satu siklus semua tugas lalu keluar (untuk cron dan debugging)",
+        description="Mengumpulkan semua sumber sekali, memproses, mengevaluasi aturan, "
+        "mengirim peringatan, lalu keluar. Kode keluar 1 bila ada yang gagal.",
+    )
     _config_arg(once)
 
-    demo = sub.add_parser("demo", help="demo luring dengan data contoh dan jam simulasi",
-                          description="Menyajikan feed dan unggahan contoh dari server lokal, menjalankan "
-                                      "pipeline sungguhan dengan jam simulasi, dan mencetak insiden.")
+    demo = sub.add_parser(
+        "demo",
+        help="demo luring dengan data contoh dan jam simulasi",
+        description="Menyajikan feed dan unggahan contoh dari server lokal, menjalankan "
+        "pipeline sungguhan dengan jam simulasi, dan mencetak insiden.",
+    )
     demo.add_argument("--data-dir", type=Path, default=None, help="folder data demo (bawaan: folder sementara)")
 
-    classify = sub.add_parser("classify", help="klasifikasi teks dari JSONL atau baris teks",
-                              description='Masukan: JSONL ({"id":..., "text":...} per baris) atau baris teks biasa. '
-                                          "Keluaran: JSONL dengan sentiment, scores, topics, flags.")
+    classify = sub.add_parser(
+        "classify",
+        help="klasifikasi teks dari JSONL atau baris teks",
+        description='Masukan: JSONL ({"id":..., "text":...} per baris) atau baris teks biasa. '
+        "Keluaran: JSONL dengan sentiment, scores, topics, flags.",
+    )
     _config_arg(classify)
     classify.add_argument("--input", "-i", type=Path, default=None, help="file masukan (bawaan: stdin)")
     classify.add_argument("--output", "-o", type=Path, default=None, help="file keluaran (bawaan: stdout)")
 
     config = sub.add_parser("config", help="periksa konfigurasi")
     config_sub = config.add_subparsers(dest="config_command", required=True, metavar="AKSI")
-    check = config_sub.add_parser("check", help="validasi seluruh konfigurasi dan laporkan setiap masalah",
-                                  description="Memvalidasi file konfigurasi dan semua aturan; setiap masalah "
-                                              "dilaporkan dengan file dan kuncinya.")
+    check = config_sub.add_parser(
+        "check",
+        help="validasi seluruh konfigurasi dan laporkan setiap masalah",
+        description="Memvalidasi file konfigurasi dan semua aturan; setiap masalah "
+        "dilaporkan dengan file dan kuncinya.",
+    )
     _config_arg(check)
 
-    search = sub.add_parser("search", help="cari mention tersimpan (teks lengkap)",
-                            description="Pencarian teks lengkap atas mention tersimpan, dengan filter.")
+    search = sub.add_parser(
+        "search",
+        help="cari mention tersimpan (teks lengkap)",
+        description="Pencarian teks lengkap atas mention tersimpan, dengan filter.",
+    )
     _config_arg(search)
     search.add_argument("query", nargs="?", default="", help="kata kunci (kosong: semua)")
     search.add_argument("--since", default="24h", help="rentang waktu ke belakang, mis. 6h, 7d (bawaan: 24h)")
@@ -89,8 +108,10 @@ def build_parser() -> argparse.ArgumentParser:
     kibana = sub.add_parser("kibana", help="dasbor Kibana untuk analis")
     kibana_sub = kibana.add_subparsers(dest="kibana_command", required=True, metavar="AKSI")
     kibana_import = kibana_sub.add_parser(
-        "import", help="muat data view dan dasbor lewat saved objects API (idempoten)",
-        description="Kredensial dari lingkungan: KIBANA_API_KEY, atau KIBANA_USERNAME dan KIBANA_PASSWORD.")
+        "import",
+        help="muat data view dan dasbor lewat saved objects API (idempoten)",
+        description="Kredensial dari lingkungan: KIBANA_API_KEY, atau KIBANA_USERNAME dan KIBANA_PASSWORD.",
+    )
     _config_arg(kibana_import)
     kibana_import.add_argument("--url", required=True, help="alamat Kibana, mis. https://kibana.contoh.go.id")
     kibana_import.add_argument("--space", default=None, help="Kibana space (bawaan: default)")
@@ -138,8 +159,11 @@ def _dispatch(args: argparse.Namespace, out: TextIO) -> int:
     if args.command in COMMANDS:
         return run_command(args, config, out)
     if args.command == "config":
-        print(f"Konfigurasi valid: {len(config.sources)} sumber, {len(config.rules)} aturan, "
-              f"{len(config.watchlists)} watchlist, {len(config.alerters)} alerter.", file=out)
+        print(
+            f"Konfigurasi valid: {len(config.sources)} sumber, {len(config.rules)} aturan, "
+            f"{len(config.watchlists)} watchlist, {len(config.alerters)} alerter.",
+            file=out,
+        )
         return EXIT_OK
     if args.command == "search":
         return _search(config, args, out)
@@ -164,16 +188,25 @@ def _once(config: MonitorConfig, out: TextIO) -> int:
     finally:
         pipeline.close()
     for source in report.sources:
-        state = f"GAGAL: {source.error}" if source.error else ("tidak berubah" if source.not_modified else f"{source.new} baru")
+        state = (
+            f"GAGAL: {source.error}"
+            if source.error
+            else ("tidak berubah" if source.not_modified else f"{source.new} baru")
+        )
         print(f"sumber {source.source}: {state}", file=out)
     processed = report.processed
-    print(f"diproses: {processed.stored} tersimpan, {processed.duplicates} duplikat, {len(processed.failed)} gagal",
-          file=out)
+    print(
+        f"diproses: {processed.stored} tersimpan, {processed.duplicates} duplikat, {len(processed.failed)} gagal",
+        file=out,
+    )
     if processed.error:
         print(f"penyimpanan GAGAL: {processed.error}", file=out)
     waiting = f", {report.delivery.waiting} menunggu jadwal kirim ulang" if report.delivery.waiting else ""
-    print(f"peringatan: {len(report.evaluation.alerts)} baru, {report.delivery.sent} terkirim, "
-          f"{report.delivery.failed} gagal dikirim (akan dicoba lagi){waiting}", file=out)
+    print(
+        f"peringatan: {len(report.evaluation.alerts)} baru, {report.delivery.sent} terkirim, "
+        f"{report.delivery.failed} gagal dikirim (akan dicoba lagi){waiting}",
+        file=out,
+    )
     for error in report.evaluation.errors:
         print(f"aturan GAGAL: {error}", file=out)
     return EXIT_OK if report.ok else EXIT_PARTIAL
@@ -189,8 +222,13 @@ def _search(config: MonitorConfig, args: argparse.Namespace, out: TextIO) -> int
     store = open_store(config)
     try:
         hits = store.search(
-            MentionFilter(since=SystemClock().now() - since, query=args.query or None, sentiment=tuple(args.sentiment),
-                          topics=tuple(args.topic), sources=tuple(args.source)),
+            MentionFilter(
+                since=SystemClock().now() - since,
+                query=args.query or None,
+                sentiment=tuple(args.sentiment),
+                topics=tuple(args.topic),
+                sources=tuple(args.source),
+            ),
             limit=args.limit,
         )
     finally:
@@ -198,12 +236,20 @@ def _search(config: MonitorConfig, args: argparse.Namespace, out: TextIO) -> int
     for hit in hits:
         m, c = hit.mention.mention, hit.mention.classification
         if args.json:
-            print(json.dumps({**hit.mention.to_json(), "score": hit.score, "highlights": list(hit.highlights)},
-                             ensure_ascii=False), file=out)
+            print(
+                json.dumps(
+                    {**hit.mention.to_json(), "score": hit.score, "highlights": list(hit.highlights)},
+                    ensure_ascii=False,
+                ),
+                file=out,
+            )
             continue
         sentiment = c.sentiment.value if c.sentiment else "-"
-        print(f"{local_time(m.published_at, config.monitor.timezone)} [{m.source}] [{sentiment}] "
-              f"{m.title or m.text[:80]}", file=out)
+        print(
+            f"{local_time(m.published_at, config.monitor.timezone)} [{m.source}] [{sentiment}] "
+            f"{m.title or m.text[:80]}",
+            file=out,
+        )
         for fragment in hit.highlights:
             print(f"    … {fragment}", file=out)
         if m.url:
@@ -222,20 +268,28 @@ def _elasticsearch(config: MonitorConfig, args: argparse.Namespace, out: TextIO)
     store = open_store(config)
     try:
         if not isinstance(store, ElasticsearchStore):
-            print("Perintah ini butuh [store] type = \"elasticsearch\" di konfigurasi.", file=sys.stderr)
+            print('Perintah ini butuh [store] type = "elasticsearch" di konfigurasi.', file=sys.stderr)
             return EXIT_USAGE
         if args.command == "kibana":
             result = es_admin.import_kibana(
-                args.url, alias=store.alias, space=args.space, api_key=os.environ.get("KIBANA_API_KEY"),
-                username=os.environ.get("KIBANA_USERNAME"), password=os.environ.get("KIBANA_PASSWORD"))
+                args.url,
+                alias=store.alias,
+                space=args.space,
+                api_key=os.environ.get("KIBANA_API_KEY"),
+                username=os.environ.get("KIBANA_USERNAME"),
+                password=os.environ.get("KIBANA_PASSWORD"),
+            )
             print(f"Kibana: {result.imported} objek dimuat", file=out)
             for error in result.errors:
                 print(f"  ditolak: {error}", file=out)
             return EXIT_PARTIAL if result.errors else EXIT_OK
         if args.es_command == "init":
             report = es_admin.init(store)
-            print(f"template {report.template}, alias {report.alias}; indeks baru: {report.created_index or '-'}; "
-                  f"indeks diperbarui: {', '.join(report.updated_indices) or '-'}", file=out)
+            print(
+                f"template {report.template}, alias {report.alias}; indeks baru: {report.created_index or '-'}; "
+                f"indeks diperbarui: {', '.join(report.updated_indices) or '-'}",
+                file=out,
+            )
             return EXIT_OK
         removed = es_admin.retention(store, dry_run=args.dry_run)
         verb = "akan dihapus" if args.dry_run else "dihapus"

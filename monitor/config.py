@@ -129,7 +129,8 @@ RULE_TYPE_KEYS: dict[str, frozenset[str]] = {
     "threshold": _WINDOWED | {"group_by", "threshold", "unique_authors"},
     "spike": _WINDOWED | {"group_by", "baseline_weeks", "factor", "min_count", "min_baseline", "direction"},
     # The rule measures the negative share itself, so a sentiment filter would make it 100 %.
-    "negative_surge": (_WINDOWED - {"sentiment"}) | {"group_by", "min_share", "margin", "min_volume", "baseline_period"},
+    "negative_surge": (_WINDOWED - {"sentiment"})
+    | {"group_by", "min_share", "margin", "min_volume", "baseline_period"},
     "viral": _WINDOWED | {"min_reach", "min_engagement", "min_growth"},
     "new_story": _WINDOWED | {"min_mentions", "novelty"},
     "coordinated": _WINDOWED | {"min_accounts", "similarity"},

@@ -92,9 +92,7 @@ class Inbox:
                         (payload, mention.id),
                     )
                     changed += 1
-            db.execute(
-                "INSERT OR REPLACE INTO cursors VALUES (?,?,?)", (source, dumps(cursor), now.isoformat())
-            )
+            db.execute("INSERT OR REPLACE INTO cursors VALUES (?,?,?)", (source, dumps(cursor), now.isoformat()))
             self._record_success(db, source, now, new_items=changed > 0)
         return changed
 
@@ -122,10 +120,7 @@ class Inbox:
 
     def health(self) -> list[SourceHealth]:
         rows = self._store.query("SELECT * FROM source_health ORDER BY source")
-        return [
-            SourceHealth(r[0], _dt(r[1]), r[2], _dt(r[3]), int(r[4]), _dt(r[5]))
-            for r in rows
-        ]
+        return [SourceHealth(r[0], _dt(r[1]), r[2], _dt(r[3]), int(r[4]), _dt(r[5])) for r in rows]
 
     # -- processing side -----------------------------------------------------------------------
     def pending(self, limit: int = 500) -> list[Mention]:

@@ -101,7 +101,9 @@ class Enricher:
                 normalized_text=normalized,
                 classification=c,
                 watchlists=self.watchlists.match(
-                    MatchDocument.from_normalized(body, title=title, author=m.author, source=m.source, channel=m.channel)
+                    MatchDocument.from_normalized(
+                        body, title=title, author=m.author, source=m.source, channel=m.channel
+                    )
                 ),
                 story_id=story_id(title, normalized),
             )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import asdict, dataclass, field, fields, replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from enum import Enum
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -38,8 +38,8 @@ def mention_id(source: str, *, platform_id: str | None = None, url: str | None =
 def utc(dt: datetime) -> datetime:
     """Naive datetimes are taken as UTC; aware ones are converted."""
     if dt.tzinfo is None:
-        return dt.replace(tzinfo=timezone.utc)
-    return dt.astimezone(timezone.utc)
+        return dt.replace(tzinfo=UTC)
+    return dt.astimezone(UTC)
 
 
 class Sentiment(str, Enum):
@@ -231,7 +231,12 @@ class Alert:
             if values.get(key):
                 values[key] = utc(datetime.fromisoformat(values[key]))
         values["top_posts"] = tuple(
-            PostRef(**{**p, "published_at": utc(datetime.fromisoformat(p["published_at"])) if p.get("published_at") else None})
+            PostRef(
+                **{
+                    **p,
+                    "published_at": utc(datetime.fromisoformat(p["published_at"])) if p.get("published_at") else None,
+                }
+            )
             for p in values.get("top_posts") or ()
         )
         values["top_sources"] = tuple((str(s), int(c)) for s, c in values.get("top_sources") or ())

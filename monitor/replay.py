@@ -22,7 +22,7 @@ import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from monitor.alerters.base import Alerter
@@ -36,10 +36,27 @@ from monitor.records import Mention, utc
 from monitor.store.sqlite import SqliteStore
 
 # The fields a CSV column can be mapped to: the JSONL fields of a post.
-FIELDS = ("id", "text", "title", "published_at", "collected_at", "url", "author", "source", "channel",
-          "language", "likes", "shares", "comments", "retweets", "replies", "engagement", "reach")
+FIELDS = (
+    "id",
+    "text",
+    "title",
+    "published_at",
+    "collected_at",
+    "url",
+    "author",
+    "source",
+    "channel",
+    "language",
+    "likes",
+    "shares",
+    "comments",
+    "retweets",
+    "replies",
+    "engagement",
+    "reach",
+)
 # Timestamps are rounded down to this, so the first step sees the first record.
-_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -115,8 +132,14 @@ def _csv_rows(text: str, columns: Mapping[str, str]) -> Iterator[tuple[int, obje
         yield number, {name: row[column] for name, column in mapping.items() if (row.get(column) or "").strip()}
 
 
-def load_history(path: Path, *, fmt: str | None = None, columns: Mapping[str, str] | None = None,
-                 source: str = "replay", channel: str = "social") -> History:
+def load_history(
+    path: Path,
+    *,
+    fmt: str | None = None,
+    columns: Mapping[str, str] | None = None,
+    source: str = "replay",
+    channel: str = "social",
+) -> History:
     """Read a JSONL or CSV history; every unusable line is reported with its number."""
     fmt = fmt or ("csv" if path.suffix.lower() in {".csv", ".tsv"} else "jsonl")
     if fmt not in {"jsonl", "csv"}:
@@ -155,10 +178,18 @@ def _record(number: int, data: object, source: str, channel: str) -> HistoryReco
     return HistoryRecord(number, due, mention)
 
 
-def replay(config: MonitorConfig, path: Path, *, speed: float = 0.0, fmt: str | None = None,
-           columns: Mapping[str, str] | None = None, alerters: dict[str, Alerter] | None = None,
-           classifier: Classifier | None = None, data_dir: Path | None = None,
-           sleep: Callable[[float], None] = time.sleep) -> ReplayReport:
+def replay(
+    config: MonitorConfig,
+    path: Path,
+    *,
+    speed: float = 0.0,
+    fmt: str | None = None,
+    columns: Mapping[str, str] | None = None,
+    alerters: dict[str, Alerter] | None = None,
+    classifier: Classifier | None = None,
+    data_dir: Path | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+) -> ReplayReport:
     """Play the history in `path` through collect -> enrich -> store -> rules -> alerters.
 
     `alerters`: where alerts go (None: the configured ones). `data_dir`: where the replay's
@@ -175,8 +206,17 @@ def replay(config: MonitorConfig, path: Path, *, speed: float = 0.0, fmt: str | 
     return report
 
 
-def _run(config: MonitorConfig, history: History, folder: Path, report: ReplayReport, *, speed: float,
-         alerters: dict[str, Alerter] | None, classifier: Classifier | None, sleep: Callable[[float], None]) -> None:
+def _run(
+    config: MonitorConfig,
+    history: History,
+    folder: Path,
+    report: ReplayReport,
+    *,
+    speed: float,
+    alerters: dict[str, Alerter] | None,
+    classifier: Classifier | None,
+    sleep: Callable[[float], None],
+) -> None:
     step = config.monitor.evaluate_interval
     settings = config.monitor.model_copy(update={"data_dir": str(folder)})
     # No collectors: the history is the only source.
@@ -184,8 +224,13 @@ def _run(config: MonitorConfig, history: History, folder: Path, report: ReplayRe
     first = history.records[0].due
     start = _EPOCH + ((first - _EPOCH) // step) * step
     clock = SimulatedClock(start)
-    pipeline = build_pipeline(replay_config, clock=clock, alerters=alerters, classifier=classifier,
-                              store=SqliteStore(folder / "mentions.sqlite3"))
+    pipeline = build_pipeline(
+        replay_config,
+        clock=clock,
+        alerters=alerters,
+        classifier=classifier,
+        store=SqliteStore(folder / "mentions.sqlite3"),
+    )
     pipeline.engine.health = pipeline.inbox.health
     pending = list(history.records)
     last = history.records[-1].due
@@ -197,7 +242,7 @@ def _run(config: MonitorConfig, history: History, folder: Path, report: ReplayRe
         while pending or (clock.now() <= limit and book.rows(status="open")):
             now = clock.now()
             due = [r for r in pending if r.due <= now]
-            pending = pending[len(due):]
+            pending = pending[len(due) :]
             by_source: dict[str, list[Mention]] = defaultdict(list)
             for record in due:
                 by_source[record.mention.source].append(replace(record.mention, collected_at=record.due))

@@ -39,10 +39,21 @@ def build_scheduler(pipeline: Pipeline) -> BlockingScheduler:
     config = pipeline.config
     for source in config.sources:
         if source.enabled:
-            scheduler.add_job(collect_then_process, "interval", args=(pipeline, source.name), id=f"collect:{source.name}",
-                              seconds=source.interval.total_seconds(), next_run_time=pipeline.clock.now())
-    scheduler.add_job(evaluate_and_deliver, "interval", args=(pipeline,), id="evaluate",
-                      seconds=config.monitor.evaluate_interval.total_seconds())
+            scheduler.add_job(
+                collect_then_process,
+                "interval",
+                args=(pipeline, source.name),
+                id=f"collect:{source.name}",
+                seconds=source.interval.total_seconds(),
+                next_run_time=pipeline.clock.now(),
+            )
+    scheduler.add_job(
+        evaluate_and_deliver,
+        "interval",
+        args=(pipeline,),
+        id="evaluate",
+        seconds=config.monitor.evaluate_interval.total_seconds(),
+    )
     scheduler.add_job(pipeline.deliver, "interval", id="deliver", seconds=DELIVERY_RETRY.total_seconds())
     return scheduler
 
@@ -57,8 +68,9 @@ def run_forever(config: MonitorConfig) -> None:
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
-    log.info("layanan berjalan: %d sumber, %d aturan; data di %s", len(config.sources), len(config.rules),
-             config.data_dir)
+    log.info(
+        "layanan berjalan: %d sumber, %d aturan; data di %s", len(config.sources), len(config.rules), config.data_dir
+    )
     try:
         scheduler.start()
     finally:

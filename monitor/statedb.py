@@ -102,6 +102,7 @@ class SqliteDB:
             if column not in present:
                 self.db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {declaration}")
         self._depth = 0
+
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
         """Nested uses join the outer transaction; only the outermost commits."""

@@ -2,15 +2,15 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Callable, Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-
 from localhttp import LocalHTTPServer
+
 from monitor.records import Mention, mention_id
 
-T0 = datetime(2026, 11, 20, 1, 0, tzinfo=timezone.utc)  # 08:00 WIB
+T0 = datetime(2026, 11, 20, 1, 0, tzinfo=UTC)  # 08:00 WIB
 
 
 @pytest.fixture
@@ -37,13 +37,29 @@ def write_config(tmp_path: Path) -> Callable[..., Path]:
     return write
 
 
-def make_mention(text: str, *, source: str = "uji", minutes: float = 0, author: str | None = "warga",
-                 title: str = "", channel: str = "social", reach: int | None = None, n: int | None = None) -> Mention:
+def make_mention(
+    text: str,
+    *,
+    source: str = "uji",
+    minutes: float = 0,
+    author: str | None = "warga",
+    title: str = "",
+    channel: str = "social",
+    reach: int | None = None,
+    n: int | None = None,
+) -> Mention:
     from datetime import timedelta
 
     published = T0 + timedelta(minutes=minutes)
     return Mention(
         id=mention_id(source, platform_id=f"{text}|{author}|{minutes}|{n}"),
-        source=source, channel=channel, url=None, title=title, text=text,
-        published_at=published, collected_at=published, author=author, reach=reach,
+        source=source,
+        channel=channel,
+        url=None,
+        title=title,
+        text=text,
+        published_at=published,
+        collected_at=published,
+        author=author,
+        reach=reach,
     )

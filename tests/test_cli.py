@@ -9,11 +9,11 @@ import signal
 import subprocess
 import sys
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
-
 from localhttp import Reply
+
 from monitor.cli import EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, main
 
 
@@ -45,8 +45,7 @@ def test_classify_jsonl_and_plain_lines(tmp_path, write_config):
         json.dumps({"id": "a1", "text": "Makasih pemkot, bansos udah cair 🙏 mantul"}) + "\n"
         "Jalan di depan pasar rusak parah, kapan diperbaiki??\n"
         "\n"
-        "😡😡😡\n"
-        + json.dumps({"id": "e", "text": ""}) + "\n",
+        "😡😡😡\n" + json.dumps({"id": "e", "text": ""}) + "\n",
         encoding="utf-8",
     )
     target = tmp_path / "out.jsonl"
@@ -62,10 +61,15 @@ def test_classify_jsonl_and_plain_lines(tmp_path, write_config):
 
 
 def _recent_posts() -> bytes:
-    now = datetime.now(timezone.utc).isoformat()
+    now = datetime.now(UTC).isoformat()
     posts = [
         {"id": "1", "text": "Banjir di Sukasari, pompa mati, warga kecewa", "published_at": now, "author": "a"},
-        {"id": "2", "text": "Terima kasih petugas kebersihan, taman kota jadi rapi", "published_at": now, "author": "b"},
+        {
+            "id": "2",
+            "text": "Terima kasih petugas kebersihan, taman kota jadi rapi",
+            "published_at": now,
+            "author": "b",
+        },
     ]
     return "\n".join(json.dumps(p) for p in posts).encode()
 
@@ -101,9 +105,15 @@ def test_demo_prints_incidents_offline(tmp_path):
 
 def test_run_stops_cleanly_on_sigterm(write_config, http_server):
     http_server.serve("/posts", Reply(200, _recent_posts()))
-    config = write_config(f'[[sources]]\nname = "sosmed"\ntype = "file"\ninterval = "1h"\nurl = "{http_server.url("/posts")}"\n')
-    service = subprocess.Popen([sys.executable, "-m", "monitor.cli", "run", "--config", str(config)],
-                               stderr=subprocess.PIPE, text=True, env={**os.environ})
+    config = write_config(
+        f'[[sources]]\nname = "sosmed"\ntype = "file"\ninterval = "1h"\nurl = "{http_server.url("/posts")}"\n'
+    )
+    service = subprocess.Popen(
+        [sys.executable, "-m", "monitor.cli", "run", "--config", str(config)],
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ},
+    )
     deadline = time.monotonic() + 60
     while not any(path == "/posts" for path, _ in http_server.requests) and time.monotonic() < deadline:
         time.sleep(0.1)

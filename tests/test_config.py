@@ -19,8 +19,16 @@ def test_shipped_default_config_is_valid():
     assert config.rules, "the default config ships rules"
 
 
-@pytest.mark.parametrize("text,expected", [("30s", timedelta(seconds=30)), ("15m", timedelta(minutes=15)),
-                                           ("1h", timedelta(hours=1)), ("7d", timedelta(days=7)), (90, timedelta(seconds=90))])
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("30s", timedelta(seconds=30)),
+        ("15m", timedelta(minutes=15)),
+        ("1h", timedelta(hours=1)),
+        ("7d", timedelta(days=7)),
+        (90, timedelta(seconds=90)),
+    ],
+)
 def test_durations(text, expected):
     assert parse_duration(text) == expected
 

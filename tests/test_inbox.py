@@ -12,7 +12,9 @@ import textwrap
 import time
 from pathlib import Path
 
+import pytest
 from conftest import T0, make_mention
+
 from monitor.inbox import Inbox
 
 PHRASES = [
@@ -50,10 +52,8 @@ def test_failed_commit_keeps_the_old_cursor(tmp_path):
         def to_json(self):
             raise RuntimeError("rusak di tengah batch")
 
-    try:
+    with pytest.raises(RuntimeError):
         inbox.commit("uji", [make_mention("dua"), Broken()], {"lines": 3}, T0)  # type: ignore[list-item]
-    except RuntimeError:
-        pass
     assert inbox.cursor("uji") == {"lines": 1}
     assert [m.text for m in inbox.pending()] == ["satu"]
 
@@ -63,10 +63,13 @@ def _posts_config(tmp_path: Path, count: int) -> Path:
     with posts.open("w", encoding="utf-8") as handle:
         for i in range(count):
             text = f"{PHRASES[i % len(PHRASES)]} (laporan {i})"
-            handle.write(json.dumps({"id": str(i), "text": text, "author": f"akun{i % 97}",
-                                     "published_at": T0.isoformat()}) + "\n")
+            handle.write(
+                json.dumps({"id": str(i), "text": text, "author": f"akun{i % 97}", "published_at": T0.isoformat()})
+                + "\n"
+            )
     config = tmp_path / "monitor.toml"
-    config.write_text(textwrap.dedent("""
+    config.write_text(
+        textwrap.dedent("""
         [monitor]
         data_dir = "var"
         [classifier]
@@ -76,7 +79,9 @@ def _posts_config(tmp_path: Path, count: int) -> Path:
         type = "file"
         path = "posts.jsonl"
         channel = "social"
-    """), encoding="utf-8")
+    """),
+        encoding="utf-8",
+    )
     return config
 
 
@@ -135,10 +140,16 @@ def test_crash_between_store_and_mark_done(tmp_path):
         pipeline.collect("ekspor")
         pipeline.process(batch_size=100)
     """)
-    crashed = subprocess.run([sys.executable, "-c", script], env={**os.environ}, capture_output=True, text=True)
+    crashed = subprocess.run(
+        [sys.executable, "-c", script], check=False, env={**os.environ}, capture_output=True, text=True
+    )
     assert crashed.returncode == 9, crashed.stderr
     assert len(_stored_ids(tmp_path)) == 100 and _done(tmp_path) == 0
-    subprocess.run([sys.executable, "-m", "monitor.cli", "once", "--config", str(config)], check=True,
-                   capture_output=True, timeout=300)
+    subprocess.run(
+        [sys.executable, "-m", "monitor.cli", "once", "--config", str(config)],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
     ids = _stored_ids(tmp_path)
     assert len(ids) == 300 == len(set(ids)) and _done(tmp_path) == 300

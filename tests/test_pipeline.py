@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from conftest import T0
 from localhttp import Reply
+
 from monitor.alerters.log import LogAlerter
 from monitor.clock import SimulatedClock
 from monitor.config import load_config
@@ -41,14 +42,23 @@ type = "log"
 
 RULES = {
     "keluhan": 'type = "threshold"\ndescription = "Keluhan banjir"\nwatchlists = ["banjir"]\n'
-               'sentiment = ["negative"]\nthreshold = 4\nwindow = "1h"\ncooldown = "30m"\nresolve_after = "2h"\n',
+    'sentiment = ["negative"]\nthreshold = 4\nwindow = "1h"\ncooldown = "30m"\nresolve_after = "2h"\n',
 }
 
 
 def posts(count: int, start_minute: int = 0) -> bytes:
-    lines = [json.dumps({"id": f"p{i}", "text": COMPLAINTS[i % len(COMPLAINTS)] + f" #{i}", "author": f"warga{i}",
-                         "published_at": (T0 + timedelta(minutes=start_minute + i)).isoformat(), "reach": 100 * i})
-             for i in range(count)]
+    lines = [
+        json.dumps(
+            {
+                "id": f"p{i}",
+                "text": COMPLAINTS[i % len(COMPLAINTS)] + f" #{i}",
+                "author": f"warga{i}",
+                "published_at": (T0 + timedelta(minutes=start_minute + i)).isoformat(),
+                "reach": 100 * i,
+            }
+        )
+        for i in range(count)
+    ]
     return ("\n".join(lines) + "\n").encode()
 
 
@@ -143,8 +153,12 @@ def test_duplicate_reposts_are_dropped_but_syndicated_copies_share_a_story(write
 
 def test_a_failing_source_does_not_block_the_others(write_config, http_server, tmp_path):
     http_server.serve("/posts", Reply(200, posts(2)))
-    config_path = write_config(CONFIG.format(url=http_server.url("/posts")) .replace(
-        "[watchlists]", '[[sources]]\nname = "rusak"\ntype = "rss"\nurl = "' + http_server.url("/hilang") + '"\n\n[watchlists]'))
+    config_path = write_config(
+        CONFIG.format(url=http_server.url("/posts")).replace(
+            "[watchlists]",
+            '[[sources]]\nname = "rusak"\ntype = "rss"\nurl = "' + http_server.url("/hilang") + '"\n\n[watchlists]',
+        )
+    )
     config = load_config(config_path)
     pipeline = build_pipeline(config, clock=SimulatedClock(T0), alerters={})
     report = pipeline.cycle()

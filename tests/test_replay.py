@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import json
 import textwrap
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -45,8 +45,10 @@ RULES = {
 
 
 def post(i: int, text: str, published: str, **extra) -> str:
-    return json.dumps({"id": f"p{i}", "text": text, "published_at": published, "author": f"akun{i}",
-                       "source": "ekspor-x", **extra}, ensure_ascii=False)
+    return json.dumps(
+        {"id": f"p{i}", "text": text, "published_at": published, "author": f"akun{i}", "source": "ekspor-x", **extra},
+        ensure_ascii=False,
+    )
 
 
 HISTORY = [
@@ -58,8 +60,14 @@ HISTORY = [
     post(4, "bansos dipotong oknum, kecewa dan marah warga sini", "2026-11-20T08:15:00+07:00"),
     post(5, "tanggal rusak", "kemarin sore"),
     # The antrean post again, collected 40 minutes later with far more engagement.
-    post(3, "Antrean bansos parah, lansia pingsan, petugas lambat!!", "2026-11-20T08:10:00+07:00", likes=2100,
-         shares=800, collected_at="2026-11-20T08:50:00+07:00"),
+    post(
+        3,
+        "Antrean bansos parah, lansia pingsan, petugas lambat!!",
+        "2026-11-20T08:10:00+07:00",
+        likes=2100,
+        shares=800,
+        collected_at="2026-11-20T08:50:00+07:00",
+    ),
     "",
     json.dumps({"id": "p6", "text": "tanpa tanggal"}),
 ]
@@ -81,8 +89,13 @@ def test_replay_runs_the_whole_pipeline_and_reports_bad_lines(tmp_path: Path, co
     source.write_text("\n".join(HISTORY) + "\n", encoding="utf-8")
     out = io.StringIO()
     waits: list[float] = []
-    report = replay(config, source, speed=60, alerters={"log": LogAlerter("log", "id", "Asia/Jakarta", stream=out)},
-                    sleep=waits.append)
+    report = replay(
+        config,
+        source,
+        speed=60,
+        alerters={"log": LogAlerter("log", "id", "Asia/Jakarta", stream=out)},
+        sleep=waits.append,
+    )
     assert report.problems == [
         "baris 3: JSON tidak valid (Expecting property name enclosed in double quotes)",
         "baris 5: kolom 'text' kosong atau tidak ada",
@@ -91,7 +104,7 @@ def test_replay_runs_the_whole_pipeline_and_reports_bad_lines(tmp_path: Path, co
     ]
     assert report.read == 5 and report.errors == []
     text = out.getvalue()
-    fired = local_time(datetime(2026, 11, 20, 1, 20, tzinfo=timezone.utc), "Asia/Jakarta")  # 08:20 WIB
+    fired = local_time(datetime(2026, 11, 20, 1, 20, tzinfo=UTC), "Asia/Jakarta")  # 08:20 WIB
     assert f"Insiden baru: Keluhan bansos\n  3 mention dalam 1 jam (ambang 3)\n  {fired}" in text
     assert "Insiden baru: Unggahan bansos melesat — @akun3: Antrean bansos parah" in text
     assert "engagement naik" in text
@@ -108,16 +121,21 @@ def test_csv_with_column_mapping_and_line_numbers(tmp_path: Path):
     source = tmp_path / "ekspor.csv"
     source.write_text(
         "tanggal;isi;akun;suka\n"
-        "2026-11-20T08:00:00+07:00;\"BLT cair, alhamdulillah\nmakasih pak lurah\";budi;1.200\n"
+        '2026-11-20T08:00:00+07:00;"BLT cair, alhamdulillah\nmakasih pak lurah";budi;1.200\n'
         "2026-11-20T08:05:00+07:00;;kosong;3\n"
         "2026-11-20T08:07:00+07:00;Bansos telat lagi;sari;x\n"
         "2026-11-20T08:09:00+07:00;Antre dari subuh;joko;12\n",
         encoding="utf-8",
     )
     history = load_history(source, columns=parse_columns("published_at=tanggal, text=isi, author=akun, likes=suka"))
-    assert [(r.line, r.mention.author, r.mention.engagement) for r in history.records] == [(2, "budi", 1200), (6, "joko", 12)]
-    assert history.problems == ["baris 4: kolom 'text' kosong atau tidak ada",
-                                "baris 5: angka engagement/reach tidak valid"]
+    assert [(r.line, r.mention.author, r.mention.engagement) for r in history.records] == [
+        (2, "budi", 1200),
+        (6, "joko", 12),
+    ]
+    assert history.problems == [
+        "baris 4: kolom 'text' kosong atau tidak ada",
+        "baris 5: angka engagement/reach tidak valid",
+    ]
     assert "makasih pak lurah" in history.records[0].mention.text
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +25,7 @@ from monitor.store.sqlite import SqliteStore
 from monitor.text.normalize import normalize_for_match
 
 # Monday 23 November 2026, 08:00 WIB.
-T0 = datetime(2026, 11, 23, 1, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)
 
 
 def at(minutes: float) -> datetime:
@@ -53,13 +53,25 @@ def enriched(
     published = published or at(minutes)
     identity = mention_id(source, platform_id=key or f"{text}|{author}|{published.isoformat()}")
     mention = Mention(
-        id=identity, source=source, channel=channel, url=f"https://sosmed.contoh.id/p/{identity[:10]}",
-        title="", text=text, published_at=published, collected_at=collected or published, author=author,
-        engagement=engagement, reach=reach,
+        id=identity,
+        source=source,
+        channel=channel,
+        url=f"https://sosmed.contoh.id/p/{identity[:10]}",
+        title="",
+        text=text,
+        published_at=published,
+        collected_at=collected or published,
+        author=author,
+        engagement=engagement,
+        reach=reach,
     )
     classification = Classification(
-        sentiment=Sentiment(sentiment) if sentiment else None, scores={}, topics=tuple(topics),
-        topic_scores={}, flags=tuple(flags), model="uji",
+        sentiment=Sentiment(sentiment) if sentiment else None,
+        scores={},
+        topics=tuple(topics),
+        topic_scores={},
+        flags=tuple(flags),
+        model="uji",
     )
     return EnrichedMention(mention, normalize_for_match(text), classification, tuple(watchlists), story)
 
@@ -70,8 +82,16 @@ def rule(**values: Any) -> RuleConfig:
 
 
 class Timeline:
-    def __init__(self, folder: Path, rules: list[RuleConfig], *, sources: Iterable[str] = (),
-                 start: datetime = T0, interval: str = "5m", language: str = "id"):
+    def __init__(
+        self,
+        folder: Path,
+        rules: list[RuleConfig],
+        *,
+        sources: Iterable[str] = (),
+        start: datetime = T0,
+        interval: str = "5m",
+        language: str = "id",
+    ):
         self.folder = folder
         self.clock = SimulatedClock(start)
         self.config = MonitorConfig(

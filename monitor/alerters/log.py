@@ -17,7 +17,11 @@ if TYPE_CHECKING:
 def render_text(alert: Alert, language: str = "id", zone: str = "Asia/Jakarta") -> str:
     """A plain-text alert a person can read in a terminal or an email."""
     head = f"[{t(language, 'severity.' + alert.severity.value)}] {t(language, 'event.' + alert.event)}: {alert.title}"
-    lines = [head, f"  {alert.summary}", f"  {local_time(alert.fired_at, zone, language)} · {t(language, 'rule')}: {alert.rule}"]
+    lines = [
+        head,
+        f"  {alert.summary}",
+        f"  {local_time(alert.fired_at, zone, language)} · {t(language, 'rule')}: {alert.rule}",
+    ]
     if alert.sentiment_split:
         split = ", ".join(f"{t(language, k)} {v}" for k, v in alert.sentiment_split.items())
         lines.append(f"  {t(language, 'sentiment')}: {split}")

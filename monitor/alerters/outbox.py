@@ -52,7 +52,7 @@ class Outbox:
         return [(seq, a, Alert.from_json(json.loads(p)), n, datetime.fromisoformat(t)) for seq, a, p, n, t in rows]
 
     def counts(self) -> dict[str, int]:
-        return {status: n for status, n in self.state.query("SELECT status, COUNT(*) FROM outbox GROUP BY status")}
+        return dict(self.state.query("SELECT status, COUNT(*) FROM outbox GROUP BY status"))
 
     def thread(self, incident_id: str | None, alerter: str) -> dict[str, str] | None:
         if not incident_id:
@@ -87,8 +87,11 @@ class Outbox:
                     blocked.add(key)
                 continue
             with self.state.transaction() as db:
-                db.execute("UPDATE outbox SET status = 'sent', sent_at = ?, attempts = attempts + 1, last_error = NULL"
-                           " WHERE seq = ?", (now.isoformat(), seq))
+                db.execute(
+                    "UPDATE outbox SET status = 'sent', sent_at = ?, attempts = attempts + 1, last_error = NULL"
+                    " WHERE seq = ?",
+                    (now.isoformat(), seq),
+                )
                 if ref and alert.incident_id and self.thread(alert.incident_id, name) is None:
                     db.execute("INSERT OR REPLACE INTO threads VALUES (?,?,?)", (alert.incident_id, name, dumps(ref)))
             report.sent += 1
@@ -105,6 +108,7 @@ class Outbox:
         log.error("pengiriman peringatan gagal (%s): %s", "permanen" if permanent else "akan dicoba lagi", error)
         with self.state.transaction() as db:
             db.execute(
-                "UPDATE outbox SET status = ?, attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE seq = ?",
+                "UPDATE outbox SET status = ?, attempts = attempts + 1, last_error = ?, next_attempt_at = ?"
+                " WHERE seq = ?",
                 (status, error, (now + delay).isoformat(), seq),
             )

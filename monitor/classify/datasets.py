@@ -59,15 +59,21 @@ def corpus_lines(data_dir: Path) -> Iterator[str]:
     """Every non-empty line of the unlabelled corpus, files in name order (reproducible)."""
     for path in sorted((data_dir / CORPUS).glob("*.txt.gz")):
         with gzip.open(path, "rt", encoding="utf-8") as handle:
-            for line in handle:
-                line = line.strip()
+            for raw in handle:
+                line = raw.strip()
                 if line:
                     yield line
 
 
 ASPECT_SETS = {"casa": Path("indonlu/casa_absa-prosa"), "hoasa": Path("indonlu/hoasa_absa-airy")}
 _ASPECT_VALUES = {"positive": "positive", "pos": "positive", "negative": "negative", "neg": "negative"}
-EMOT_POLARITY = {"happy": "positive", "love": "positive", "anger": "negative", "sadness": "negative", "fear": "negative"}
+EMOT_POLARITY = {
+    "happy": "positive",
+    "love": "positive",
+    "anger": "negative",
+    "sadness": "negative",
+    "fear": "negative",
+}
 
 
 def aspect_documents(data_dir: Path, name: str, split: str) -> list[Example]:

@@ -66,7 +66,9 @@ def sentiment_score(normalized: str) -> tuple[float, int]:
             continue
         # "tidak bagus", "tidak terlalu bagus": the negator right before, or one intensifier between.
         before = words[max(0, i - 2) : i]
-        if (before and before[-1] in NEGATORS) or (len(before) == 2 and before[0] in NEGATORS and before[1] in INTENSIFIERS):
+        if (before and before[-1] in NEGATORS) or (
+            len(before) == 2 and before[0] in NEGATORS and before[1] in INTENSIFIERS
+        ):
             polarity = -polarity * 0.8
         if any(w in INTENSIFIERS for w in words[max(0, i - 1) : i + 2]):
             polarity *= 1.5

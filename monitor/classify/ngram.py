@@ -42,7 +42,7 @@ class SparseBatch:
 
 def featurize(texts: list[str], spec: NgramSpec) -> SparseBatch:
     """Sublinear-tf, L2-normalised hashed byte n-grams of each text (lower-cased, padded)."""
-    encoded = [f" {prepare(t).lower()} ".encode("utf-8") for t in texts]
+    encoded = [f" {prepare(t).lower()} ".encode() for t in texts]
     sizes = np.fromiter((len(e) for e in encoded), dtype=np.int64, count=len(encoded))
     data = np.frombuffer(b"".join(encoded), dtype=np.uint8).astype(np.uint64)
     starts = np.concatenate(([0], np.cumsum(sizes)))

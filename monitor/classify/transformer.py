@@ -37,9 +37,15 @@ ONNX_FILE = "model.onnx"
 
 # Label names seen in published Indonesian sentiment models, mapped without configuration.
 KNOWN_LABELS: dict[str, str] = {
-    "positive": "positive", "pos": "positive", "positif": "positive",
-    "neutral": "neutral", "neu": "neutral", "netral": "neutral",
-    "negative": "negative", "neg": "negative", "negatif": "negative",
+    "positive": "positive",
+    "pos": "positive",
+    "positif": "positive",
+    "neutral": "neutral",
+    "neu": "neutral",
+    "netral": "neutral",
+    "negative": "negative",
+    "neg": "negative",
+    "negatif": "negative",
 }
 
 
@@ -52,7 +58,7 @@ def label_mapping(id2label: Mapping[int, str], overrides: Mapping[str, str]) -> 
         if target not in {"positive", "neutral", "negative"}:
             raise ClassifierError(
                 f"label model '{name}' tidak dikenal; tambahkan [classifier] labels = {{ \"{name}\" = "
-                "\"positive\" | \"neutral\" | \"negative\" }"
+                '"positive" | "neutral" | "negative" }'
             )
         mapped.append(target)
     if "positive" not in mapped or "negative" not in mapped:
@@ -160,7 +166,7 @@ class TransformerClassifier:
         probs = self.probabilities([texts[i] for i in scorable])
         by_index = dict(zip(scorable, probs, strict=True))
         results = []
-        for i, text in enumerate(texts):
+        for i in range(len(texts)):
             topics, topic_scores = self.topics.tag(normalized[i])
             flags, _ = self.flags.tag(normalized[i])
             language, reason = verdicts[i]

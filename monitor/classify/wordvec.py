@@ -90,9 +90,14 @@ class WordVectorHead:
         row_scale = np.maximum(np.abs(vectors).max(axis=1), 1e-12) / 127.0
         quantized = np.round(vectors / row_scale[:, None]).astype(np.int8)
         tensors = {
-            "vectors_int8": quantized, "row_scale": row_scale.astype(np.float32),
-            "mean": self.mean, "scale": self.scale, "hidden_weight": self.hidden_weight,
-            "hidden_bias": self.hidden_bias, "out_weight": self.out_weight, "out_bias": self.out_bias,
+            "vectors_int8": quantized,
+            "row_scale": row_scale.astype(np.float32),
+            "mean": self.mean,
+            "scale": self.scale,
+            "hidden_weight": self.hidden_weight,
+            "hidden_bias": self.hidden_bias,
+            "out_weight": self.out_weight,
+            "out_bias": self.out_bias,
         }
         save_file({k: np.ascontiguousarray(v) for k, v in tensors.items()}, str(directory / HEAD_FILE))
         (directory / VOCAB_FILE).write_text("\n".join(self.words.vocab) + "\n", encoding="utf-8")
@@ -110,6 +115,12 @@ class WordVectorHead:
         meta = json.loads((directory / HEAD_CONFIG).read_text(encoding="utf-8"))
         vectors = unit_rows(t["vectors_int8"].astype(np.float32) * t["row_scale"][:, None])
         return cls(
-            WordVectors(vocab, vectors), t["mean"], t["scale"], t["hidden_weight"], t["hidden_bias"],
-            t["out_weight"], t["out_bias"], list(meta["labels"]),
+            WordVectors(vocab, vectors),
+            t["mean"],
+            t["scale"],
+            t["hidden_weight"],
+            t["hidden_bias"],
+            t["out_weight"],
+            t["out_bias"],
+            list(meta["labels"]),
         )

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import httpx
 
-from monitor.collectors.base import CollectResult, Collector
+from monitor.collectors.base import Collector, CollectResult
 from monitor.collectors.posts import PostsCollector
 from monitor.collectors.rss import GoogleNewsCollector, RssCollector
 

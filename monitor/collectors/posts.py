@@ -57,7 +57,9 @@ def post_to_mention(data: Any, *, source: str, channel: str, now: datetime) -> M
         raise ValueError("angka engagement/reach tidak valid") from None
     post_source = str(data.get("source") or source)
     return Mention(
-        id=mention_id(post_source, platform_id=str(data["id"]) if data.get("id") else None, url=data.get("url"), text=text),
+        id=mention_id(
+            post_source, platform_id=str(data["id"]) if data.get("id") else None, url=data.get("url"), text=text
+        ),
         source=post_source,
         channel=str(data.get("channel") or channel),
         url=data.get("url") or None,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import calendar
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote_plus
 
@@ -32,7 +32,7 @@ def _entry_time(entry: Any) -> datetime | None:
     for key in ("published_parsed", "updated_parsed", "created_parsed"):
         value = entry.get(key)
         if value:
-            return datetime.fromtimestamp(calendar.timegm(value), timezone.utc)
+            return datetime.fromtimestamp(calendar.timegm(value), UTC)
     return None
 
 
@@ -103,7 +103,9 @@ class RssCollector:
                     chunks.append(chunk)
                 return b"".join(chunks), response
         except httpx.TimeoutException:
-            raise SourceError(self.name, f"waktu habis ({self.options.timeout:g} detik) saat mengambil {self.url}") from None
+            raise SourceError(
+                self.name, f"waktu habis ({self.options.timeout:g} detik) saat mengambil {self.url}"
+            ) from None
         except httpx.HTTPError as exc:
             raise SourceError(self.name, f"tidak bisa mengambil {self.url}: {exc}") from None
 

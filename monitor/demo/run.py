@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import tempfile
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TextIO
 
@@ -21,7 +21,7 @@ from monitor.store.base import MentionFilter
 
 DEMO_CONFIG = Path(__file__).resolve().parent / "demo.toml"
 # 05:00 WIB on a Friday morning, when the flood story begins.
-DEMO_START = datetime(2026, 11, 19, 22, 0, tzinfo=timezone.utc)
+DEMO_START = datetime(2026, 11, 19, 22, 0, tzinfo=UTC)
 STEP = timedelta(minutes=15)
 DURATION = timedelta(hours=10)
 
@@ -50,8 +50,11 @@ def run_demo(out: TextIO, data_dir: Path | None = None) -> DemoResult:
         zone, language = config.monitor.timezone, config.monitor.language
         alerters = {"log": LogAlerter("log", language, zone, stream=out)}
         pipeline = build_pipeline(config, clock=clock, alerters=alerters)
-        print(f"Demo: Kota Tirtamulya, {local_time(DEMO_START, zone)} sampai "
-              f"{local_time(DEMO_START + DURATION, zone)} (waktu simulasi, langkah 15 menit)\n", file=out)
+        print(
+            f"Demo: Kota Tirtamulya, {local_time(DEMO_START, zone)} sampai "
+            f"{local_time(DEMO_START + DURATION, zone)} (waktu simulasi, langkah 15 menit)\n",
+            file=out,
+        )
         alerts = 0
         try:
             while clock.now() <= DEMO_START + DURATION:
@@ -81,8 +84,11 @@ def _summary(result: DemoResult, out: TextIO, language: str, zone: str) -> None:
     print(f"Insiden ({len(result.incidents)}):", file=out)
     for incident in result.incidents:
         status = "terbuka" if incident.status == "open" else f"selesai {local_time(incident.resolved_at, zone)}"
-        print(f"  [{t(language, 'severity.' + incident.severity.value)}] {incident.title}: "
-              f"{incident.count} mention, dibuka {local_time(incident.opened_at, zone)}, {status}", file=out)
+        print(
+            f"  [{t(language, 'severity.' + incident.severity.value)}] {incident.title}: "
+            f"{incident.count} mention, dibuka {local_time(incident.opened_at, zone)}, {status}",
+            file=out,
+        )
     print(f"Mention tersimpan: {result.stored}; peringatan terkirim: {result.alerts}", file=out)
     print("Sentimen: " + ", ".join(f"{t(language, s)} {n}" for s, n in result.sentiment), file=out)
     print("Topik: " + ", ".join(f"{s} {n}" for s, n in result.topics), file=out)

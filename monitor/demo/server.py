@@ -62,15 +62,23 @@ class DemoServer:
         return (
             '<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel>'
             f"<title>{FEEDS[feed]}</title><link>https://{feed}.contoh.id/</link>{entries}</channel></rss>"
-        ).encode("utf-8")
+        ).encode()
 
     def posts(self) -> bytes:
         lines = [
-            json.dumps({
-                "id": _slug(i), "text": i.text, "author": i.author, "published_at": self.published(i).isoformat(),
-                "url": f"https://sosmed.contoh.id/{i.author}/{_slug(i)}", "likes": i.likes, "shares": i.shares,
-                "reach": i.reach,
-            }, ensure_ascii=False)
+            json.dumps(
+                {
+                    "id": _slug(i),
+                    "text": i.text,
+                    "author": i.author,
+                    "published_at": self.published(i).isoformat(),
+                    "url": f"https://sosmed.contoh.id/{i.author}/{_slug(i)}",
+                    "likes": i.likes,
+                    "shares": i.shares,
+                    "reach": i.reach,
+                },
+                ensure_ascii=False,
+            )
             for i in self.visible("posts")
         ]
         return ("\n".join(lines) + "\n").encode("utf-8")

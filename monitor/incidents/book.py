@@ -53,12 +53,34 @@ class IncidentEvent:
 
 
 def _row(row: tuple) -> IncidentRow:
-    (id_, rule, key, severity, status, opened, updated, last_alert, count, title, resolved,
-     acked_at, acked_by, ack_note, announced) = row
+    (
+        id_,
+        rule,
+        key,
+        severity,
+        status,
+        opened,
+        updated,
+        last_alert,
+        count,
+        title,
+        resolved,
+        acked_at,
+        acked_by,
+        ack_note,
+        announced,
+    ) = row
     incident = Incident(
-        id=id_, rule=rule, group_key=key, severity=Severity(severity), status=status,
-        opened_at=datetime.fromisoformat(opened), updated_at=datetime.fromisoformat(updated), count=count,
-        title=title, resolved_at=_dt(resolved),
+        id=id_,
+        rule=rule,
+        group_key=key,
+        severity=Severity(severity),
+        status=status,
+        opened_at=datetime.fromisoformat(opened),
+        updated_at=datetime.fromisoformat(updated),
+        count=count,
+        title=title,
+        resolved_at=_dt(resolved),
     )
     return IncidentRow(incident, datetime.fromisoformat(last_alert), _dt(acked_at), acked_by, ack_note, bool(announced))
 
@@ -76,7 +98,9 @@ class IncidentBook:
 
     def rows(self, *, status: str | None = None) -> list[IncidentRow]:
         where = " WHERE status = ?" if status else ""
-        rows = self.state.query(f"SELECT {_COLUMNS} FROM incidents{where} ORDER BY opened_at, id", (status,) if status else ())
+        rows = self.state.query(
+            f"SELECT {_COLUMNS} FROM incidents{where} ORDER BY opened_at, id", (status,) if status else ()
+        )
         return [_row(r) for r in rows]
 
     def all(self, *, status: str | None = None) -> list[Incident]:
@@ -85,8 +109,14 @@ class IncidentBook:
     def find(self, id_prefix: str) -> IncidentRow:
         """The incident whose id starts with `id_prefix` (the CLI shows short ids)."""
         prefix = id_prefix.strip()
-        rows = self.state.query(f"SELECT {_COLUMNS} FROM incidents WHERE id LIKE ? ESCAPE '\\'",
-                                (prefix.replace("%", "\\%").replace("_", "\\_") + "%",)) if prefix else []
+        rows = (
+            self.state.query(
+                f"SELECT {_COLUMNS} FROM incidents WHERE id LIKE ? ESCAPE '\\'",
+                (prefix.replace("%", "\\%").replace("_", "\\_") + "%",),
+            )
+            if prefix
+            else []
+        )
         if not rows:
             raise KeyError(f"insiden '{id_prefix}' tidak ditemukan")
         if len(rows) > 1:
@@ -96,10 +126,13 @@ class IncidentBook:
     def events(self, incident_id: str) -> list[IncidentEvent]:
         rows = self.state.query(
             "SELECT incident_id, at, event, severity, count, summary, alert_id, suppressed FROM incident_events"
-            " WHERE incident_id = ? ORDER BY seq", (incident_id,)
+            " WHERE incident_id = ? ORDER BY seq",
+            (incident_id,),
         )
-        return [IncidentEvent(i, datetime.fromisoformat(at), e, Severity(s), c, summary, a, sup)
-                for i, at, e, s, c, summary, a, sup in rows]
+        return [
+            IncidentEvent(i, datetime.fromisoformat(at), e, Severity(s), c, summary, a, sup)
+            for i, at, e, s, c, summary, a, sup in rows
+        ]
 
     # -- lifecycle -----------------------------------------------------------------------------
     def apply(self, rule: RuleConfig, finding: Finding, now: datetime, title: str) -> tuple[IncidentRow, str | None]:
@@ -107,13 +140,25 @@ class IncidentBook:
         current = self.open_incident(rule.name, finding.group_key)
         if current is None:
             digest = hashlib.sha256(f"{rule.name}|{finding.group_key}|{now.isoformat()}".encode()).hexdigest()[:20]
-            incident = Incident(digest, rule.name, finding.group_key, Severity(rule.severity), "open",
-                                now, now, finding.count, title)
+            incident = Incident(
+                digest, rule.name, finding.group_key, Severity(rule.severity), "open", now, now, finding.count, title
+            )
             with self.state.transaction() as db:
                 db.execute(
                     f"INSERT INTO incidents ({_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,NULL,NULL,NULL,0)",
-                    (incident.id, incident.rule, incident.group_key, incident.severity.value, "open",
-                     now.isoformat(), now.isoformat(), now.isoformat(), incident.count, title, None),
+                    (
+                        incident.id,
+                        incident.rule,
+                        incident.group_key,
+                        incident.severity.value,
+                        "open",
+                        now.isoformat(),
+                        now.isoformat(),
+                        now.isoformat(),
+                        incident.count,
+                        title,
+                        None,
+                    ),
                 )
             return IncidentRow(incident, now, announced=False), "opened"
         incident = current.incident
@@ -122,7 +167,11 @@ class IncidentBook:
         # A rule of type `any` reports every new mention; counting rules report growth only.
         counting = rule.type != "any"
         grew = finding.count > incident.count if counting else finding.count > 0
-        if counting and finding.count >= rule.escalate_factor * max(incident.count, 1) and severity != Severity.CRITICAL:
+        if (
+            counting
+            and finding.count >= rule.escalate_factor * max(incident.count, 1)
+            and severity != Severity.CRITICAL
+        ):
             severity = severity.raised()
             event = "escalated"
         elif grew and current.acked_at is None and (not counting or now - current.last_alert_at >= rule.cooldown):
@@ -137,24 +186,44 @@ class IncidentBook:
             )
             if event == "escalated":
                 # An escalation is news the team has not acknowledged yet.
-                db.execute("UPDATE incidents SET acked_at = NULL, acked_by = NULL, ack_note = NULL WHERE id = ?",
-                           (incident.id,))
+                db.execute(
+                    "UPDATE incidents SET acked_at = NULL, acked_by = NULL, ack_note = NULL WHERE id = ?",
+                    (incident.id,),
+                )
         acked = None if event == "escalated" else current.acked_at
-        return IncidentRow(updated, last_alert, acked, current.acked_by if acked else None,
-                           current.ack_note if acked else None, current.announced), event
+        return IncidentRow(
+            updated,
+            last_alert,
+            acked,
+            current.acked_by if acked else None,
+            current.ack_note if acked else None,
+            current.announced,
+        ), event
 
     def resolve_quiet(self, rule: RuleConfig, now: datetime) -> list[IncidentRow]:
         resolved = []
-        for row in self.state.query(f"SELECT {_COLUMNS} FROM incidents WHERE rule = ? AND status = 'open'", (rule.name,)):
+        for row in self.state.query(
+            f"SELECT {_COLUMNS} FROM incidents WHERE rule = ? AND status = 'open'", (rule.name,)
+        ):
             current = _row(row)
             if now - current.incident.updated_at >= rule.resolve_after:
                 # updated_at stays the last firing: "quiet since" is what the resolution reports.
                 done = current.incident.with_update(status="resolved", resolved_at=now)
                 with self.state.transaction() as db:
-                    db.execute("UPDATE incidents SET status = 'resolved', resolved_at = ? WHERE id = ?",
-                               (now.isoformat(), done.id))
-                resolved.append(IncidentRow(done, current.last_alert_at, current.acked_at, current.acked_by,
-                                            current.ack_note, current.announced))
+                    db.execute(
+                        "UPDATE incidents SET status = 'resolved', resolved_at = ? WHERE id = ?",
+                        (now.isoformat(), done.id),
+                    )
+                resolved.append(
+                    IncidentRow(
+                        done,
+                        current.last_alert_at,
+                        current.acked_at,
+                        current.acked_by,
+                        current.ack_note,
+                        current.announced,
+                    )
+                )
         return resolved
 
     def acknowledge(self, id_prefix: str, *, now: datetime, by: str = "", note: str = "") -> IncidentRow:
@@ -163,22 +232,47 @@ class IncidentBook:
         if row.incident.status != "open":
             raise ValueError(f"insiden {row.incident.id[:8]} sudah selesai; tidak perlu di-ack")
         with self.state.transaction() as db:
-            db.execute("UPDATE incidents SET acked_at = ?, acked_by = ?, ack_note = ? WHERE id = ?",
-                       (now.isoformat(), by, note, row.incident.id))
+            db.execute(
+                "UPDATE incidents SET acked_at = ?, acked_by = ?, ack_note = ? WHERE id = ?",
+                (now.isoformat(), by, note, row.incident.id),
+            )
             db.execute(
                 "INSERT INTO incident_events (incident_id, at, event, severity, count, summary) VALUES (?,?,?,?,?,?)",
-                (row.incident.id, now.isoformat(), "acknowledged", row.incident.severity.value, row.incident.count,
-                 f"di-ack oleh {by or 'tim'}" + (f": {note}" if note else "")),
+                (
+                    row.incident.id,
+                    now.isoformat(),
+                    "acknowledged",
+                    row.incident.severity.value,
+                    row.incident.count,
+                    f"di-ack oleh {by or 'tim'}" + (f": {note}" if note else ""),
+                ),
             )
         return IncidentRow(row.incident, row.last_alert_at, now, by, note, row.announced)
 
-    def log_event(self, incident: Incident, event: str, now: datetime, summary: str, *,
-                  alert_id: str | None, suppressed: str | None) -> None:
+    def log_event(
+        self,
+        incident: Incident,
+        event: str,
+        now: datetime,
+        summary: str,
+        *,
+        alert_id: str | None,
+        suppressed: str | None,
+    ) -> None:
         with self.state.transaction() as db:
             db.execute(
                 "INSERT INTO incident_events (incident_id, at, event, severity, count, summary, alert_id, suppressed)"
                 " VALUES (?,?,?,?,?,?,?,?)",
-                (incident.id, now.isoformat(), event, incident.severity.value, incident.count, summary, alert_id, suppressed),
+                (
+                    incident.id,
+                    now.isoformat(),
+                    event,
+                    incident.severity.value,
+                    incident.count,
+                    summary,
+                    alert_id,
+                    suppressed,
+                ),
             )
             if suppressed is None:
                 db.execute("UPDATE incidents SET announced = 1 WHERE id = ?", (incident.id,))

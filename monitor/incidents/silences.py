@@ -47,8 +47,15 @@ class Silence:
 
 def _silence(row: tuple) -> Silence:
     id_, pattern, until, reason, by, created, removed = row
-    return Silence(int(id_), pattern, datetime.fromisoformat(until), reason, by, datetime.fromisoformat(created),
-                   datetime.fromisoformat(removed) if removed else None)
+    return Silence(
+        int(id_),
+        pattern,
+        datetime.fromisoformat(until),
+        reason,
+        by,
+        datetime.fromisoformat(created),
+        datetime.fromisoformat(removed) if removed else None,
+    )
 
 
 _COLUMNS = "id, pattern, until, reason, created_by, created_at, removed_at"

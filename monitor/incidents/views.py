@@ -44,6 +44,8 @@ def format_silences(silences: list[Silence], *, now: datetime, zone: str) -> str
         else:
             state = "aktif"
         by = f" oleh {silence.created_by}" if silence.created_by else ""
-        lines.append(f"#{silence.id}  {silence.pattern}  sampai {local_time(silence.until, zone)} ({state}){by}: "
-                     f"{silence.reason}")
+        lines.append(
+            f"#{silence.id}  {silence.pattern}  sampai {local_time(silence.until, zone)} ({state}){by}: "
+            f"{silence.reason}"
+        )
     return "\n".join(lines)

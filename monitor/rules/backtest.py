@@ -47,8 +47,15 @@ class BacktestResult:
         return sum(1 for f in self.firings if f.event == "opened")
 
 
-def backtest_rule(config: MonitorConfig, rule: RuleConfig | str, store: MentionStore, start: datetime, end: datetime,
-                  *, step: timedelta | None = None) -> BacktestResult:
+def backtest_rule(
+    config: MonitorConfig,
+    rule: RuleConfig | str,
+    store: MentionStore,
+    start: datetime,
+    end: datetime,
+    *,
+    step: timedelta | None = None,
+) -> BacktestResult:
     """Evaluate `rule` at every step in [start, end] over `store`; return what would have fired."""
     if isinstance(rule, str):
         matches = [r for r in config.rules if r.name == rule]
@@ -71,8 +78,17 @@ def backtest_rule(config: MonitorConfig, rule: RuleConfig | str, store: MentionS
             moment = start
             while moment <= end:
                 for alert in engine.evaluate_rule(rule, moment).alerts:
-                    result.firings.append(BacktestFiring(alert.fired_at, alert.event, alert.severity.value,
-                                                         alert.group_key, alert.count, alert.title, alert.summary))
+                    result.firings.append(
+                        BacktestFiring(
+                            alert.fired_at,
+                            alert.event,
+                            alert.severity.value,
+                            alert.group_key,
+                            alert.count,
+                            alert.title,
+                            alert.summary,
+                        )
+                    )
                 moment += step
         finally:
             state.close()
@@ -81,8 +97,10 @@ def backtest_rule(config: MonitorConfig, rule: RuleConfig | str, store: MentionS
 
 def format_backtest(result: BacktestResult, *, zone: str, language: str = "id") -> str:
     """The report `monitor rules test` prints, in local time."""
-    head = (f"Aturan '{result.rule}' dari {local_time(result.start, zone)} sampai {local_time(result.end, zone)} "
-            f"(langkah {int(result.step.total_seconds() // 60)} menit)")
+    head = (
+        f"Aturan '{result.rule}' dari {local_time(result.start, zone)} sampai {local_time(result.end, zone)} "
+        f"(langkah {int(result.step.total_seconds() // 60)} menit)"
+    )
     if not result.firings:
         return head + "\nTidak akan pernah menyala pada periode ini."
     lines = [head, f"{result.incidents} insiden, {len(result.firings)} peringatan:"]

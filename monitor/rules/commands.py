@@ -26,29 +26,44 @@ COMMANDS = frozenset({"rules", "replay", "silence", "incidents"})
 def add_commands(sub: argparse._SubParsersAction, config_arg: Callable[[argparse.ArgumentParser], None]) -> None:
     rules = sub.add_parser("rules", help="uji aturan atas riwayat tersimpan")
     rules_sub = rules.add_subparsers(dest="rules_command", required=True, metavar="AKSI")
-    test = rules_sub.add_parser("test", help="kapan sebuah aturan akan menyala pada periode lalu",
-                                description="Mengevaluasi satu aturan atas mention tersimpan dengan basis data status "
-                                            "sementara; tidak ada yang dikirim dan status pemantau tidak berubah.")
+    test = rules_sub.add_parser(
+        "test",
+        help="kapan sebuah aturan akan menyala pada periode lalu",
+        description="Mengevaluasi satu aturan atas mention tersimpan dengan basis data status "
+        "sementara; tidak ada yang dikirim dan status pemantau tidak berubah.",
+    )
     config_arg(test)
     test.add_argument("rule", help="nama aturan (nama file di config/rules/ tanpa .toml)")
-    test.add_argument("--from", dest="since", required=True, help="awal, mis. 2026-11-01 atau 2026-11-01T08:00 (waktu lokal)")
+    test.add_argument(
+        "--from", dest="since", required=True, help="awal, mis. 2026-11-01 atau 2026-11-01T08:00 (waktu lokal)"
+    )
     test.add_argument("--to", dest="until", required=True, help="akhir; tanggal saja = sampai akhir hari itu")
 
-    replay = sub.add_parser("replay", help="putar ulang riwayat melalui seluruh pipeline dengan jam simulasi",
-                            description="Memutar riwayat JSONL/CSV melalui pipeline dan aturan; data disimpan di folder "
-                                        "sementara. Baris yang tidak bisa dipakai dilaporkan dengan nomornya.")
+    replay = sub.add_parser(
+        "replay",
+        help="putar ulang riwayat melalui seluruh pipeline dengan jam simulasi",
+        description="Memutar riwayat JSONL/CSV melalui pipeline dan aturan; data disimpan di folder "
+        "sementara. Baris yang tidak bisa dipakai dilaporkan dengan nomornya.",
+    )
     config_arg(replay)
     replay.add_argument("--input", "-i", type=Path, required=True, help="file JSONL atau CSV")
-    replay.add_argument("--speed", type=float, default=0.0, help="N kali lebih cepat dari waktu nyata; 0 = tanpa menunggu")
+    replay.add_argument(
+        "--speed", type=float, default=0.0, help="N kali lebih cepat dari waktu nyata; 0 = tanpa menunggu"
+    )
     replay.add_argument("--format", choices=["jsonl", "csv"], default=None, help="bawaan: dari ekstensi file")
     replay.add_argument("--columns", default="", help="pemetaan kolom CSV, mis. published_at=tanggal,text=isi")
-    replay.add_argument("--log", action="store_true", help="cetak peringatan saja, jangan kirim ke alerter yang dikonfigurasi")
+    replay.add_argument(
+        "--log", action="store_true", help="cetak peringatan saja, jangan kirim ke alerter yang dikonfigurasi"
+    )
 
     silence = sub.add_parser("silence", help="tahan peringatan sementara")
     silence_sub = silence.add_subparsers(dest="silence_command", required=True, metavar="AKSI")
-    add = silence_sub.add_parser("add", help="tahan peringatan yang cocok dengan POLA sampai waktu tertentu",
-                                 description="POLA: nama-aturan, keluhan-*, nama-aturan:kelompok*, watchlist:NAMA, atau *. "
-                                             "Peringatan yang ditahan tetap dicatat di log insiden.")
+    add = silence_sub.add_parser(
+        "add",
+        help="tahan peringatan yang cocok dengan POLA sampai waktu tertentu",
+        description="POLA: nama-aturan, keluhan-*, nama-aturan:kelompok*, watchlist:NAMA, atau *. "
+        "Peringatan yang ditahan tetap dicatat di log insiden.",
+    )
     config_arg(add)
     add.add_argument("pattern", metavar="POLA")
     add.add_argument("--until", required=True, help="durasi (2h, 3d) atau waktu lokal (2026-11-20T17:00)")
@@ -65,7 +80,9 @@ def add_commands(sub: argparse._SubParsersAction, config_arg: Callable[[argparse
     listed = incidents_sub.add_parser("list", help="insiden terbuka (atau semua dengan --all)")
     config_arg(listed)
     listed.add_argument("--all", action="store_true", help="termasuk yang sudah selesai")
-    ack = incidents_sub.add_parser("ack", help="tandai insiden sudah ditangani: tidak ada pembaruan lagi kecuali eskalasi")
+    ack = incidents_sub.add_parser(
+        "ack", help="tandai insiden sudah ditangani: tidak ada pembaruan lagi kecuali eskalasi"
+    )
     config_arg(ack)
     ack.add_argument("id", help="id insiden (cukup 8 karakter pertama)")
     ack.add_argument("--note", default="", help="catatan untuk log insiden")
@@ -109,18 +126,22 @@ def _replay(args: argparse.Namespace, config: MonitorConfig, out: TextIO) -> int
     zone, language = config.monitor.timezone, config.monitor.language
     if args.log:
         printer = _PrintOnce(LogAlerter("log", language, zone, stream=out))
-        alerters: dict[str, Alerter] = {name: printer for name in config.alerters}
+        alerters: dict[str, Alerter] = dict.fromkeys(config.alerters, printer)
     else:
         alerters = build_alerters(config)
-    report = replay(config, args.input, speed=args.speed, fmt=args.format, columns=parse_columns(args.columns),
-                    alerters=alerters)
+    report = replay(
+        config, args.input, speed=args.speed, fmt=args.format, columns=parse_columns(args.columns), alerters=alerters
+    )
     for problem in report.problems:
         print(f"! {problem}", file=out)
     if report.start and report.end:
-        print(f"Diputar: {report.read} mention, {local_time(report.start, zone)} sampai {local_time(report.end, zone)} "
-              f"({report.steps} langkah); {report.stored} tersimpan, {report.duplicates} duplikat; "
-              f"{report.alerts} peringatan, {report.sent} terkirim, {report.suppressed} dibungkam; "
-              f"{len(report.incidents)} insiden.", file=out)
+        print(
+            f"Diputar: {report.read} mention, {local_time(report.start, zone)} sampai {local_time(report.end, zone)} "
+            f"({report.steps} langkah); {report.stored} tersimpan, {report.duplicates} duplikat; "
+            f"{report.alerts} peringatan, {report.sent} terkirim, {report.suppressed} dibungkam; "
+            f"{len(report.incidents)} insiden.",
+            file=out,
+        )
     for error in report.errors:
         print(f"GAGAL: {error}", file=out)
     return 1 if report.problems or report.errors else 0
@@ -154,9 +175,12 @@ def _state_command(args: argparse.Namespace, config: MonitorConfig, out: TextIO,
         if args.command == "silence":
             silences = SilenceBook(state)
             if args.silence_command == "add":
-                silence = silences.add(args.pattern, parse_until(args.until, now, zone), args.reason, now=now,
-                                       created_by=getpass.getuser())
-                print(f"Silence #{silence.id} aktif sampai {local_time(silence.until, zone)}: {silence.pattern}", file=out)
+                silence = silences.add(
+                    args.pattern, parse_until(args.until, now, zone), args.reason, now=now, created_by=getpass.getuser()
+                )
+                print(
+                    f"Silence #{silence.id} aktif sampai {local_time(silence.until, zone)}: {silence.pattern}", file=out
+                )
             elif args.silence_command == "list":
                 print(format_silences(silences.list(now, include_ended=args.all), now=now, zone=zone), file=out)
             elif not silences.remove(args.id, now=now):

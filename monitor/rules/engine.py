@@ -57,8 +57,15 @@ def in_active_hours(rule: RuleConfig, moment: datetime, zone: str) -> bool:
 
 
 class RuleEngine:
-    def __init__(self, config: MonitorConfig, store: MentionStore, state: StateDB, outbox: Outbox, *,
-                 health: Callable[[], list[SourceHealth]] | None = None):
+    def __init__(
+        self,
+        config: MonitorConfig,
+        store: MentionStore,
+        state: StateDB,
+        outbox: Outbox,
+        *,
+        health: Callable[[], list[SourceHealth]] | None = None,
+    ):
         self.config = config
         self.store = store
         self.state = state
@@ -90,8 +97,12 @@ class RuleEngine:
         window = rule.window if rule.type != "silence" else rule.max_quiet
         earliest = max(last, now - window * MAX_GAP_WINDOWS)
         if earliest > last:
-            log.warning("aturan '%s': jeda sejak %s terlalu panjang; hanya %s terakhir yang dievaluasi",
-                        rule.name, last.isoformat(), now - earliest)
+            log.warning(
+                "aturan '%s': jeda sejak %s terlalu panjang; hanya %s terakhir yang dievaluasi",
+                rule.name,
+                last.isoformat(),
+                now - earliest,
+            )
         step = min(window, self.config.monitor.evaluate_interval)
         if (now - earliest) / step > MAX_GAP_STEPS:
             step = min(window, (now - earliest) / MAX_GAP_STEPS)
@@ -115,14 +126,24 @@ class RuleEngine:
             active = in_active_hours(rule, moment, zone)
             if active:
                 end = moment - rule.delay
-                ctx = RuleContext(self.store, end - rule.window, end, moment, self._already_seen, memory,
-                                  self.health, sources, self.config.monitor.language)
+                ctx = RuleContext(
+                    self.store,
+                    end - rule.window,
+                    end,
+                    moment,
+                    self._already_seen,
+                    memory,
+                    self.health,
+                    sources,
+                    self.config.monitor.language,
+                )
                 findings = rule_type.evaluate(rule, ctx)
             with self.state.transaction() as db:
                 for finding in findings:
                     self._record(rule, finding, moment, outcome)
-                    db.executemany("INSERT OR IGNORE INTO rule_seen VALUES (?,?)",
-                                   [(rule.name, i) for i in finding.mention_ids])
+                    db.executemany(
+                        "INSERT OR IGNORE INTO rule_seen VALUES (?,?)", [(rule.name, i) for i in finding.mention_ids]
+                    )
                 if active:
                     for row in self.incidents.resolve_quiet(rule, moment):
                         self._dispatch(rule, row, self._resolved_alert(rule, row, moment), outcome)
@@ -135,8 +156,9 @@ class RuleEngine:
         for start in range(0, len(ids), 500):
             chunk = ids[start : start + 500]
             marks = ",".join("?" * len(chunk))
-            rows = self.state.query(f"SELECT mention_id FROM rule_seen WHERE rule = ? AND mention_id IN ({marks})",
-                                    (rule, *chunk))
+            rows = self.state.query(
+                f"SELECT mention_id FROM rule_seen WHERE rule = ? AND mention_id IN ({marks})", (rule, *chunk)
+            )
             seen.update(r[0] for r in rows)
         return seen
 
@@ -160,7 +182,9 @@ class RuleEngine:
         elif alert.event != "opened" and not row.announced:
             # Its opening was silenced: the first alert the team gets must be the thread's header.
             alert = _as_event(alert, "opened")
-        self.incidents.log_event(incident, alert.event, alert.fired_at, alert.summary, alert_id=alert.id, suppressed=reason)
+        self.incidents.log_event(
+            incident, alert.event, alert.fired_at, alert.summary, alert_id=alert.id, suppressed=reason
+        )
         if reason:
             outcome.suppressed.append((alert, reason))
             return
@@ -231,7 +255,14 @@ def top_posts(mentions: list[EnrichedMention], limit: int = 3) -> tuple[PostRef,
         reverse=True,
     )
     return tuple(
-        PostRef(m.id, m.mention.title or m.mention.text[:140], m.mention.url, m.mention.source, m.mention.author,
-                m.mention.reach or m.mention.engagement, m.mention.published_at)
+        PostRef(
+            m.id,
+            m.mention.title or m.mention.text[:140],
+            m.mention.url,
+            m.mention.source,
+            m.mention.author,
+            m.mention.reach or m.mention.engagement,
+            m.mention.published_at,
+        )
         for m in ranked[:limit]
     )

@@ -46,5 +46,7 @@ class RuleMemory:
             "INSERT OR REPLACE INTO rule_memory VALUES (?,?,?,?)",
             [(self.rule, k, json.dumps(v), now.isoformat()) for k, v in self._pending.items()],
         )
-        db.execute("DELETE FROM rule_memory WHERE rule = ? AND updated_at < ?", (self.rule, (now - FORGET_AFTER).isoformat()))
+        db.execute(
+            "DELETE FROM rule_memory WHERE rule = ? AND updated_at < ?", (self.rule, (now - FORGET_AFTER).isoformat())
+        )
         self._pending.clear()

@@ -7,39 +7,62 @@ from typing import Any
 
 MESSAGES: dict[str, tuple[str, str]] = {
     "any": ("{n} mention baru cocok dengan aturan", "{n} new mentions match the rule"),
-    "threshold": ("{n} mention dalam {window} (ambang {threshold})", "{n} mentions in {window} (threshold {threshold})"),
-    "threshold.authors": ("{n} akun berbeda dalam {window} (ambang {threshold})",
-                          "{n} distinct accounts in {window} (threshold {threshold})"),
-    "spike.up": ("{n} mention dalam {window}: {ratio:.1f}× dari biasanya (median {baseline:g} pada jam yang sama, "
-                 "{weeks} minggu terakhir)",
-                 "{n} mentions in {window}: {ratio:.1f}× the usual (median {baseline:g} at the same hour, "
-                 "last {weeks} weeks)"),
-    "spike.up_from_zero": ("{n} mention dalam {window}; biasanya nyaris nol pada jam yang sama ({weeks} minggu terakhir)",
-                           "{n} mentions in {window}; usually next to none at the same hour (last {weeks} weeks)"),
-    "spike.down": ("Volume turun tajam: {n} mention dalam {window}, biasanya {baseline:g} pada jam yang sama "
-                   "({weeks} minggu terakhir)",
-                   "Volume dropped sharply: {n} mentions in {window}, usually {baseline:g} at the same hour "
-                   "(last {weeks} weeks)"),
-    "negative_surge": ("{negative} dari {total} mention negatif ({share:.0%}) dalam {window}; biasanya {before:.0%} "
-                       "({period} sebelumnya)",
-                       "{negative} of {total} mentions negative ({share:.0%}) in {window}; usually {before:.0%} "
-                       "(previous {period})"),
+    "threshold": (
+        "{n} mention dalam {window} (ambang {threshold})",
+        "{n} mentions in {window} (threshold {threshold})",
+    ),
+    "threshold.authors": (
+        "{n} akun berbeda dalam {window} (ambang {threshold})",
+        "{n} distinct accounts in {window} (threshold {threshold})",
+    ),
+    "spike.up": (
+        "{n} mention dalam {window}: {ratio:.1f}× dari biasanya (median {baseline:g} pada jam yang sama, "
+        "{weeks} minggu terakhir)",
+        "{n} mentions in {window}: {ratio:.1f}× the usual (median {baseline:g} at the same hour, last {weeks} weeks)",
+    ),
+    "spike.up_from_zero": (
+        "{n} mention dalam {window}; biasanya nyaris nol pada jam yang sama ({weeks} minggu terakhir)",
+        "{n} mentions in {window}; usually next to none at the same hour (last {weeks} weeks)",
+    ),
+    "spike.down": (
+        "Volume turun tajam: {n} mention dalam {window}, biasanya {baseline:g} pada jam yang sama "
+        "({weeks} minggu terakhir)",
+        "Volume dropped sharply: {n} mentions in {window}, usually {baseline:g} at the same hour (last {weeks} weeks)",
+    ),
+    "negative_surge": (
+        "{negative} dari {total} mention negatif ({share:.0%}) dalam {window}; biasanya {before:.0%} "
+        "({period} sebelumnya)",
+        "{negative} of {total} mentions negative ({share:.0%}) in {window}; usually {before:.0%} (previous {period})",
+    ),
     "viral": ("Unggahan viral: {reasons}", "Viral post: {reasons}"),
     "viral.reach": ("jangkauan {n}", "reach {n}"),
     "viral.engagement": ("engagement {n}", "engagement {n}"),
     "viral.growth": ("engagement naik {rate:.0f}/jam", "engagement up {rate:.0f}/hour"),
-    "new_story": ("Cerita baru: {n} mention dari {outlets} sumber dalam {window}, belum ada dalam {novelty} sebelumnya",
-                  "New story: {n} mentions from {outlets} sources in {window}, none in the {novelty} before"),
-    "coordinated": ("{accounts} akun berbeda mengunggah teks nyaris sama ({posts} unggahan dalam {spread})",
-                    "{accounts} distinct accounts posted near-identical text ({posts} posts within {spread})"),
-    "silence": ("{label}: tidak ada mention baru selama {quiet} (batas {limit})",
-                "{label}: no new mentions for {quiet} (limit {limit})"),
-    "silence.failing": ("; {failures}× gagal berturut-turut, galat terakhir: {error}",
-                        "; failed {failures}× in a row, last error: {error}"),
-    "silence.empty": ("; sumber masih bisa diambil tetapi tidak ada isi baru",
-                      "; the source answers but has nothing new"),
+    "new_story": (
+        "Cerita baru: {n} mention dari {outlets} sumber dalam {window}, belum ada dalam {novelty} sebelumnya",
+        "New story: {n} mentions from {outlets} sources in {window}, none in the {novelty} before",
+    ),
+    "coordinated": (
+        "{accounts} akun berbeda mengunggah teks nyaris sama ({posts} unggahan dalam {spread})",
+        "{accounts} distinct accounts posted near-identical text ({posts} posts within {spread})",
+    ),
+    "silence": (
+        "{label}: tidak ada mention baru selama {quiet} (batas {limit})",
+        "{label}: no new mentions for {quiet} (limit {limit})",
+    ),
+    "silence.failing": (
+        "; {failures}× gagal berturut-turut, galat terakhir: {error}",
+        "; failed {failures}× in a row, last error: {error}",
+    ),
+    "silence.empty": (
+        "; sumber masih bisa diambil tetapi tidak ada isi baru",
+        "; the source answers but has nothing new",
+    ),
     "silence.all": ("semua sumber", "all sources"),
-    "resolved": ("Tidak ada kejadian baru sejak {since}; insiden ditutup", "Nothing new since {since}; incident resolved"),
+    "resolved": (
+        "Tidak ada kejadian baru sejak {since}; insiden ditutup",
+        "Nothing new since {since}; incident resolved",
+    ),
 }
 _UNITS = {
     "id": {"week": "minggu", "day": "hari", "hour": "jam", "minute": "menit"},

@@ -16,8 +16,10 @@ from collections.abc import Sequence
 _HASHES = 32
 _MASK = (1 << 61) - 1  # a Mersenne prime: (a*x + b) mod p is a universal hash family
 _SEEDS = [
-    (int.from_bytes(hashlib.blake2b(f"a{i}".encode(), digest_size=8).digest(), "big") % _MASK | 1,
-     int.from_bytes(hashlib.blake2b(f"b{i}".encode(), digest_size=8).digest(), "big") % _MASK)
+    (
+        int.from_bytes(hashlib.blake2b(f"a{i}".encode(), digest_size=8).digest(), "big") % _MASK | 1,
+        int.from_bytes(hashlib.blake2b(f"b{i}".encode(), digest_size=8).digest(), "big") % _MASK,
+    )
     for i in range(_HASHES)
 ]
 # Links, handles and numbers are what copy-paste campaigns vary; they say nothing about the text.

@@ -32,11 +32,16 @@ from monitor.text.slang import SLANG
 # Field scopes, English names and their Indonesian aliases. "any" (no scope) is title or text.
 ANY = "any"
 FIELD_NAMES: dict[str, str] = {
-    "title": "title", "judul": "title",
-    "text": "text", "isi": "text",
-    "author": "author", "penulis": "author",
-    "source": "source", "sumber": "source",
-    "channel": "channel", "kanal": "channel",
+    "title": "title",
+    "judul": "title",
+    "text": "text",
+    "isi": "text",
+    "author": "author",
+    "penulis": "author",
+    "source": "source",
+    "sumber": "source",
+    "channel": "channel",
+    "kanal": "channel",
 }
 MAX_NEAR = 100
 # A wildcard on one or two letters ("ko*") would tag half of all mentions.
@@ -620,9 +625,7 @@ class Watchlists:
         for index, words in by_word.items():
             for word in words.keys() & getattr(doc, index).positions.keys():
                 candidates.update(words[word])
-        return tuple(
-            self.queries[i][0] for i in sorted(candidates) if self.queries[i][1].matches(doc)
-        )
+        return tuple(self.queries[i][0] for i in sorted(candidates) if self.queries[i][1].matches(doc))
 
 
 def compile_watchlists(watchlists: Mapping[str, str | Iterable[str]]) -> Watchlists:

@@ -92,16 +92,29 @@ def rule_filter(rule: RuleConfig, start: datetime, end: datetime) -> MentionFilt
     )
 
 
-_GROUP_FIELDS = {"source": "sources", "channel": "channels", "author": "authors", "watchlist": "watchlists", "topic": "topics"}
-_TERM_FIELDS = {"source": "source", "channel": "channel", "author": "author", "watchlist": "watchlists", "topic": "topics"}
+_GROUP_FIELDS = {
+    "source": "sources",
+    "channel": "channels",
+    "author": "authors",
+    "watchlist": "watchlists",
+    "topic": "topics",
+}
+_TERM_FIELDS = {
+    "source": "source",
+    "channel": "channel",
+    "author": "author",
+    "watchlist": "watchlists",
+    "topic": "topics",
+}
 
 
 # Groups per rule and evaluation: enough for every author of a busy hour; terms() is cut here.
 MAX_GROUPS = 10_000
 
 
-def grouped_filters(rule: RuleConfig, flt: MentionFilter, store: MentionStore,
-                    also: tuple[MentionFilter, ...] = ()) -> list[tuple[str, MentionFilter]]:
+def grouped_filters(
+    rule: RuleConfig, flt: MentionFilter, store: MentionStore, also: tuple[MentionFilter, ...] = ()
+) -> list[tuple[str, MentionFilter]]:
     """One filter per value of the rule's group_by field (or the rule's own filter when none).
 
     Groups are the values present in the window, plus those present under the `also` filters
@@ -132,8 +145,11 @@ class AnyMatch:
             seen = ctx.already_seen(rule.name, ids)
             new = tuple(i for i in ids if i not in seen)
             if new:
-                findings.append(Finding(key, len(new), say(ctx.language, "any", n=len(new)),
-                                        ctx.start, ctx.end, flt, mention_ids=new))
+                findings.append(
+                    Finding(
+                        key, len(new), say(ctx.language, "any", n=len(new)), ctx.start, ctx.end, flt, mention_ids=new
+                    )
+                )
         return findings
 
 
@@ -172,8 +188,11 @@ class Spike:
             baseline = float(median(ctx.store.count(replace(gflt, since=w, until=w + span)) for w in covered))
             said = {"n": count, "window": ctx.window, "baseline": baseline, "weeks": len(covered)}
             if rule.direction != "down" and count >= rule.min_count and count >= rule.factor * baseline:
-                summary = (say(ctx.language, "spike.up", ratio=count / baseline, **said) if baseline
-                           else say(ctx.language, "spike.up_from_zero", **said))
+                summary = (
+                    say(ctx.language, "spike.up", ratio=count / baseline, **said)
+                    if baseline
+                    else say(ctx.language, "spike.up_from_zero", **said)
+                )
             elif rule.direction != "up" and baseline >= rule.min_baseline and count <= baseline / rule.factor:
                 summary = say(ctx.language, "spike.down", **said)
             else:
@@ -197,11 +216,21 @@ class NegativeSurge:
                 continue
             before = replace(flt, since=ctx.start - rule.baseline_period, until=ctx.start)
             before_total = ctx.store.count(before)
-            before_share = ctx.store.count(replace(before, sentiment=("negative",))) / before_total if before_total else 0.0
+            before_share = (
+                ctx.store.count(replace(before, sentiment=("negative",))) / before_total if before_total else 0.0
+            )
             if share < before_share + rule.margin:
                 continue
-            summary = say(ctx.language, "negative_surge", negative=negative, total=total, share=share,
-                          window=ctx.window, before=before_share, period=duration(rule.baseline_period, ctx.language))
+            summary = say(
+                ctx.language,
+                "negative_surge",
+                negative=negative,
+                total=total,
+                share=share,
+                window=ctx.window,
+                before=before_share,
+                period=duration(rule.baseline_period, ctx.language),
+            )
             findings.append(Finding(key, negative, summary, ctx.start, ctx.end, flt, baseline=before_share * total))
         return findings
 
@@ -232,8 +261,18 @@ class Viral:
             if not reasons:
                 continue
             count = (m.reach or 0) if rule.min_reach else (m.engagement or 0)
-            findings.append(Finding(m.id, count, say(ctx.language, "viral", reasons=", ".join(reasons)), ctx.start, ctx.end, flt,
-                                    mention_ids=(m.id,), label=_post_label(item)))
+            findings.append(
+                Finding(
+                    m.id,
+                    count,
+                    say(ctx.language, "viral", reasons=", ".join(reasons)),
+                    ctx.start,
+                    ctx.end,
+                    flt,
+                    mention_ids=(m.id,),
+                    label=_post_label(item),
+                )
+            )
         return findings
 
     @staticmethod
@@ -270,10 +309,19 @@ class NewStory:
             mentions = members.get(sid, [])
             outlets = len({m.mention.source for m in mentions})
             label = _post_label(min(mentions, key=lambda m: m.mention.published_at)) if mentions else sid
-            summary = say(ctx.language, "new_story", n=count, outlets=outlets, window=ctx.window,
-                          novelty=duration(rule.novelty, ctx.language))
-            findings.append(Finding(sid, count, summary, ctx.start, ctx.end, flt,
-                                    mention_ids=tuple(m.id for m in mentions), label=label))
+            summary = say(
+                ctx.language,
+                "new_story",
+                n=count,
+                outlets=outlets,
+                window=ctx.window,
+                novelty=duration(rule.novelty, ctx.language),
+            )
+            findings.append(
+                Finding(
+                    sid, count, summary, ctx.start, ctx.end, flt, mention_ids=tuple(m.id for m in mentions), label=label
+                )
+            )
         return findings
 
 
@@ -296,10 +344,25 @@ class Coordinated:
             key = self._key(ctx.memory, members)
             first = min(members, key=lambda m: m.mention.published_at)
             spread = max(m.mention.published_at for m in members) - first.mention.published_at
-            summary = say(ctx.language, "coordinated", accounts=len(accounts), posts=len(members),
-                          spread=duration(max(spread, timedelta(minutes=1)), ctx.language))
-            findings.append(Finding(key, len(accounts), summary, ctx.start, ctx.end, flt,
-                                    mention_ids=tuple(m.id for m in members), label=_post_label(first)))
+            summary = say(
+                ctx.language,
+                "coordinated",
+                accounts=len(accounts),
+                posts=len(members),
+                spread=duration(max(spread, timedelta(minutes=1)), ctx.language),
+            )
+            findings.append(
+                Finding(
+                    key,
+                    len(accounts),
+                    summary,
+                    ctx.start,
+                    ctx.end,
+                    flt,
+                    mention_ids=tuple(m.id for m in members),
+                    label=_post_label(first),
+                )
+            )
         return findings
 
     @staticmethod
@@ -350,20 +413,29 @@ class SourceSilence:
         return [self._finding(rule, ctx, "", say(ctx.language, "silence.all"), newest, None)]
 
     @staticmethod
-    def _finding(rule: RuleConfig, ctx: RuleContext, key: str, label: str, last: datetime,
-                 health: SourceHealth | None) -> Finding:
+    def _finding(
+        rule: RuleConfig, ctx: RuleContext, key: str, label: str, last: datetime, health: SourceHealth | None
+    ) -> Finding:
         quiet = ctx.now - last
         language = ctx.language
-        summary = say(language, "silence", label=label, quiet=duration(quiet, language),
-                      limit=duration(rule.max_quiet, language))
+        summary = say(
+            language, "silence", label=label, quiet=duration(quiet, language), limit=duration(rule.max_quiet, language)
+        )
         if health and health.consecutive_failures:
             summary += say(language, "silence.failing", failures=health.consecutive_failures, error=health.last_error)
         elif health and health.last_success:
             summary += say(language, "silence.empty")
         # Whole hours: updates at most hourly, escalation when the silence has doubled.
         hours = max(1, int(quiet.total_seconds() // 3600))
-        return Finding(key, hours, summary, last, ctx.now,
-                       MentionFilter(since=last, until=ctx.now, sources=(key,) if key else ()), label=label)
+        return Finding(
+            key,
+            hours,
+            summary,
+            last,
+            ctx.now,
+            MentionFilter(since=last, until=ctx.now, sources=(key,) if key else ()),
+            label=label,
+        )
 
 
 RULE_TYPES: dict[str, RuleType] = {

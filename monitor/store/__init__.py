@@ -20,4 +20,4 @@ def open_store(config: MonitorConfig) -> MentionStore:
     return plugin.from_options(options, config)
 
 
-__all__ = ["MentionFilter", "MentionStore", "SearchHit", "UpsertResult", "STORES", "open_store"]
+__all__ = ["STORES", "MentionFilter", "MentionStore", "SearchHit", "UpsertResult", "open_store"]

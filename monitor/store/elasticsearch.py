@@ -17,12 +17,13 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import math
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from elastic_transport import ConnectionError as TransportConnectionError
@@ -283,7 +284,9 @@ class ElasticsearchStore:
                 problem = f"tidak dapat terhubung: {exc}"
             except ApiError as exc:
                 if exc.meta.status not in RETRY_STATUSES:
-                    raise StoreError(f"Elasticsearch menolak {what}: {exc.meta.status} {_error_reason(exc.body)}") from exc
+                    raise StoreError(
+                        f"Elasticsearch menolak {what}: {exc.meta.status} {_error_reason(exc.body)}"
+                    ) from exc
                 problem = f"sibuk ({exc.meta.status})"
             if attempt < self.options.retries:
                 delay = self.options.backoff.total_seconds() * 2**attempt
@@ -295,7 +298,10 @@ class ElasticsearchStore:
         """Create or update the component and index templates (idempotent PUTs)."""
         prefix, opts = self.options.index_prefix, self.options
         for name, body in component_templates(prefix).items():
-            self.call("memasang component template", lambda: self.client.cluster.put_component_template(name=name, **body))
+            self.call(
+                "memasang component template",
+                functools.partial(self.client.cluster.put_component_template, name=name, **body),
+            )
         body = index_template(prefix, shards=opts.shards, replicas=opts.replicas)
         self.call("memasang index template", lambda: self.client.indices.put_index_template(name=prefix, **body))
         self._template_checked = True
@@ -304,7 +310,9 @@ class ElasticsearchStore:
         # Without the template a new monthly index would get dynamic mappings and no alias.
         if self._template_checked:
             return
-        exists = self.call("memeriksa index template", lambda: self.client.indices.exists_index_template(name=self.alias))
+        exists = self.call(
+            "memeriksa index template", lambda: self.client.indices.exists_index_template(name=self.alias)
+        )
         if not exists:
             log.info("index template %s belum ada; dipasang sekarang", self.alias)
             self.install_template()
@@ -365,7 +373,7 @@ class ElasticsearchStore:
                 operations.append(to_document(item))
                 if item.id in moved:
                     operations.append({"delete": {"_index": moved[item.id], "_id": item.id}})
-            response = self.call("bulk", lambda: self.client.bulk(operations=operations))
+            response = self.call("bulk", functools.partial(self.client.bulk, operations=operations))
             busy: dict[str, str] = {}
             for entry in response["items"]:
                 action, result = next(iter(entry.items()))
@@ -405,7 +413,14 @@ class ElasticsearchStore:
         # Like the sqlite store: every normalized query word must occur in title, text or the
         # normalized text; a word that is only a stop word constrains nothing.
         must = [
-            {"multi_match": {"query": word, "fields": list(SEARCH_FIELDS), "operator": "and", "zero_terms_query": "all"}}
+            {
+                "multi_match": {
+                    "query": word,
+                    "fields": list(SEARCH_FIELDS),
+                    "operator": "and",
+                    "zero_terms_query": "all",
+                }
+            }
             for word in _query_words(flt.query)
         ]
         return {"bool": {"filter": clauses, "must": must}}
@@ -413,9 +428,7 @@ class ElasticsearchStore:
     def _search(self, what: str, **body: Any) -> dict[str, Any]:
         return self.call(
             what,
-            lambda: self.client.search(
-                index=self.alias, ignore_unavailable=True, allow_no_indices=True, **body
-            ).body,
+            lambda: self.client.search(index=self.alias, ignore_unavailable=True, allow_no_indices=True, **body).body,
         )
 
     def get(self, mention_id: str) -> EnrichedMention | None:
@@ -451,7 +464,9 @@ class ElasticsearchStore:
         if not unique_authors:
             response = self.call(
                 "count",
-                lambda: self.client.count(index=self.alias, query=self._query(flt), ignore_unavailable=True, allow_no_indices=True),
+                lambda: self.client.count(
+                    index=self.alias, query=self._query(flt), ignore_unavailable=True, allow_no_indices=True
+                ),
             )
             return int(response["count"])
         # Cardinality is exact below its precision threshold (40000 distinct authors).
@@ -464,7 +479,11 @@ class ElasticsearchStore:
         if step_ms <= 0:
             raise ValueError("interval harus positif")
         # fixed_interval buckets start at multiples of the interval since the epoch, in UTC.
-        aggs = {"volume": {"date_histogram": {"field": "published_at", "fixed_interval": f"{step_ms}ms", "min_doc_count": 1}}}
+        aggs = {
+            "volume": {
+                "date_histogram": {"field": "published_at", "fixed_interval": f"{step_ms}ms", "min_doc_count": 1}
+            }
+        }
         response = self._search("histogram", query=self._query(flt), size=0, aggs=aggs)
         counts = {
             int(bucket["key"]) // step_ms: int(bucket["doc_count"])
@@ -475,7 +494,7 @@ class ElasticsearchStore:
             keys: Sequence[int] = range(_epoch_ms(flt.since) // step_ms, math.ceil(_epoch_ms(flt.until) / step_ms))
         else:
             keys = sorted(counts)
-        return [(datetime.fromtimestamp(key * step_ms / 1000, timezone.utc), counts.get(key, 0)) for key in keys]
+        return [(datetime.fromtimestamp(key * step_ms / 1000, UTC), counts.get(key, 0)) for key in keys]
 
     def terms(self, field: TermField, flt: MentionFilter, *, size: int = 10) -> list[tuple[str, int]]:
         aggs = {
@@ -506,7 +525,9 @@ class ElasticsearchStore:
         agg: dict[str, Any] = {"field": field, "size": size, "min_doc_count": min_count}
         if background is not None:
             agg["background_filter"] = self._query(background)
-        response = self._search("significant_terms", query=self._query(flt), size=0, aggs={"sig": {"significant_terms": agg}})
+        response = self._search(
+            "significant_terms", query=self._query(flt), size=0, aggs={"sig": {"significant_terms": agg}}
+        )
         buckets = response.get("aggregations", {}).get("sig", {}).get("buckets", ())
         return [
             SignificantTerm(str(b["key"]), int(b["doc_count"]), int(b["bg_count"]), float(b["score"])) for b in buckets

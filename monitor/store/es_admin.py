@@ -3,11 +3,12 @@ retention` and `monitor kibana import`. Each is one function the CLI calls; all 
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
@@ -40,7 +41,7 @@ def init(store: ElasticsearchStore, *, now: datetime | None = None) -> InitRepor
     changes, which then fail loudly rather than silently diverging)."""
     client = store.client
     store.install_template()
-    index = store.index_for(now or datetime.now(timezone.utc))
+    index = store.index_for(now or datetime.now(UTC))
     created: str | None = None
     if not store.call("memeriksa indeks", lambda: client.indices.exists(index=index)):
         try:
@@ -69,14 +70,16 @@ def monthly_indices(store: ElasticsearchStore) -> list[str]:
     pattern = re.compile(re.escape(store.options.index_prefix) + r"-(\d{4})\.(\d{2})")
     response = store.call(
         "mendaftar indeks",
-        lambda: store.client.indices.get(index=f"{store.options.index_prefix}-*", allow_no_indices=True, ignore_unavailable=True),
+        lambda: store.client.indices.get(
+            index=f"{store.options.index_prefix}-*", allow_no_indices=True, ignore_unavailable=True
+        ),
     )
     return sorted(name for name in response.body if pattern.fullmatch(name))
 
 
 def _month_end(index: str) -> datetime:
     year, month = (int(part) for part in index.rsplit("-", 1)[1].split("."))
-    return datetime(year + month // 12, month % 12 + 1, 1, tzinfo=timezone.utc)
+    return datetime(year + month // 12, month % 12 + 1, 1, tzinfo=UTC)
 
 
 def expired_indices(store: ElasticsearchStore, *, now: datetime | None = None) -> list[str]:
@@ -84,7 +87,7 @@ def expired_indices(store: ElasticsearchStore, *, now: datetime | None = None) -
     retention = store.options.retention
     if retention is None:
         return []
-    cutoff = utc(now or datetime.now(timezone.utc)) - retention
+    cutoff = utc(now or datetime.now(UTC)) - retention
     return [name for name in monthly_indices(store) if _month_end(name) <= cutoff]
 
 
@@ -93,7 +96,7 @@ def retention(store: ElasticsearchStore, *, now: datetime | None = None, dry_run
     expired = expired_indices(store, now=now)
     if not dry_run:
         for name in expired:
-            store.call("menghapus indeks lama", lambda: store.client.indices.delete(index=name))
+            store.call("menghapus indeks lama", functools.partial(store.client.indices.delete, index=name))
     return expired
 
 

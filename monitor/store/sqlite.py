@@ -6,7 +6,7 @@ import json
 import sqlite3
 import threading
 from collections.abc import Sequence
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -47,7 +47,7 @@ _SCALAR_FIELDS = {"source", "channel", "author", "sentiment", "story_id"}
 
 
 def _epoch(dt: datetime) -> float:
-    return dt.astimezone(timezone.utc).timestamp()
+    return dt.astimezone(UTC).timestamp()
 
 
 def _fts_query(text: str) -> str:
@@ -110,9 +110,16 @@ class SqliteStore:
         cursor = self._db.execute(
             "INSERT OR REPLACE INTO mentions VALUES (?,?,?,?,?,?,?,?,?,?,?)",
             (
-                m.id, m.source, m.channel, m.author,
-                c.sentiment.value if c.sentiment else None, item.story_id, _epoch(m.published_at),
-                json.dumps(list(c.topics)), json.dumps(list(c.flags)), json.dumps(list(item.watchlists)),
+                m.id,
+                m.source,
+                m.channel,
+                m.author,
+                c.sentiment.value if c.sentiment else None,
+                item.story_id,
+                _epoch(m.published_at),
+                json.dumps(list(c.topics)),
+                json.dumps(list(c.flags)),
+                json.dumps(list(item.watchlists)),
                 dumps(item.to_json()),
             ),
         )
@@ -205,7 +212,7 @@ class SqliteStore:
             keys = range(first, last + 1)
         else:
             keys = sorted(counts)
-        return [(datetime.fromtimestamp(k * step, timezone.utc), counts.get(k, 0)) for k in keys]
+        return [(datetime.fromtimestamp(k * step, UTC), counts.get(k, 0)) for k in keys]
 
     def terms(self, field: TermField, flt: MentionFilter, *, size: int = 10) -> list[tuple[str, int]]:
         where, params = self._where(flt)

@@ -6,13 +6,13 @@ import pytest
 
 pytest.importorskip("torch")
 
-from models.evaluate import EVAL_SET, own_posts  # noqa: E402
-from models.metrics import macro_f1  # noqa: E402
-from monitor.classify import datasets  # noqa: E402
-from monitor.classify.factory import DEFAULT_MODEL_DIR, build_classifier  # noqa: E402
-from monitor.classify.mix import SentimentMix  # noqa: E402
-from monitor.classify.transformer import TransformerClassifier  # noqa: E402
-from monitor.config import ClassifierConfig  # noqa: E402
+from models.evaluate import EVAL_SET, own_posts
+from models.metrics import macro_f1
+from monitor.classify import datasets
+from monitor.classify.factory import DEFAULT_MODEL_DIR, build_classifier
+from monitor.classify.mix import SentimentMix
+from monitor.classify.transformer import TransformerClassifier
+from monitor.config import ClassifierConfig
 
 SHARED_DATA = DEFAULT_MODEL_DIR.parents[2] / "shared" / "data"
 # The shipped model must beat 0.77 macro-F1 on SmSA test (it measured 0.7997 when trained,
@@ -62,11 +62,13 @@ def test_smsa_test_macro_f1_does_not_regress(default_model):
 
 
 def test_clear_posts_in_slang_get_the_obvious_label(default_model):
-    results = default_model.classify([
-        "jalan rusak parah, pemda kemana 😡",
-        "pelayanan dukcapil lemot bgt, antri dr subuh ga kelar2",
-        "Makasih pemkot, bansos udah cair 🙏",
-    ])
+    results = default_model.classify(
+        [
+            "jalan rusak parah, pemda kemana 😡",
+            "pelayanan dukcapil lemot bgt, antri dr subuh ga kelar2",
+            "Makasih pemkot, bansos udah cair 🙏",
+        ]
+    )
     assert [r.sentiment.value for r in results] == ["negative", "negative", "positive"]
 
 

@@ -9,14 +9,17 @@ from monitor.errors import ConfigError
 classifier = LexiconClassifier()
 
 
-@pytest.mark.parametrize("text,expected", [
-    ("Makasih BPBD udah gercep evakuasi warga 🙏 mantul", "positive"),
-    ("Pelayanan dukcapil skrg cepet, petugasnya ramah bgt", "positive"),
-    ("Pompa mati, perahu telat, warga ditelantarkan. Parah!!", "negative"),
-    ("pelayanannya gak bagus, ribet", "negative"),
-    ("Wis jam 7 durung ono dapur umum, elek tenan", "negative"),
-    ("Rapat koordinasi digelar di balai kota pukul 09.00", "neutral"),
-])
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("Makasih BPBD udah gercep evakuasi warga 🙏 mantul", "positive"),
+        ("Pelayanan dukcapil skrg cepet, petugasnya ramah bgt", "positive"),
+        ("Pompa mati, perahu telat, warga ditelantarkan. Parah!!", "negative"),
+        ("pelayanannya gak bagus, ribet", "negative"),
+        ("Wis jam 7 durung ono dapur umum, elek tenan", "negative"),
+        ("Rapat koordinasi digelar di balai kota pukul 09.00", "neutral"),
+    ],
+)
 def test_sentiment_on_real_phrasing(text, expected):
     (result,) = classifier.classify([text])
     assert result.sentiment is not None and result.sentiment.value == expected
@@ -31,10 +34,15 @@ def test_topics_and_flags_are_multi_label_with_scores():
     assert all(0 < s <= 1 for s in result.topic_scores.values())
 
 
-@pytest.mark.parametrize("text,reason", [
-    ("", "teks kosong"), ("   \n ", "teks kosong"), ("😡😡🙏", "tidak ada kata (hanya emoji atau simbol)"),
-    ("The city council approved the new budget for the flood pumps", "bukan bahasa Indonesia (en)"),
-])
+@pytest.mark.parametrize(
+    "text,reason",
+    [
+        ("", "teks kosong"),
+        ("   \n ", "teks kosong"),
+        ("😡😡🙏", "tidak ada kata (hanya emoji atau simbol)"),
+        ("The city council approved the new budget for the flood pumps", "bukan bahasa Indonesia (en)"),
+    ],
+)
 def test_unclassifiable_text_gets_a_reason_not_a_guess(text, reason):
     (result,) = classifier.classify([text])
     assert result.sentiment is None and result.reason == reason

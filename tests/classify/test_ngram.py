@@ -34,7 +34,9 @@ def test_ngrams_cross_word_boundaries_so_negation_counts():
 
 def test_head_round_trips_through_safetensors(tmp_path):
     rng = np.random.default_rng(0)
-    head = NgramHead(rng.normal(size=(1 << SPEC.bits, 3)), rng.normal(size=3), ["negative", "neutral", "positive"], SPEC)
+    head = NgramHead(
+        rng.normal(size=(1 << SPEC.bits, 3)), rng.normal(size=3), ["negative", "neutral", "positive"], SPEC
+    )
     head.save(tmp_path)
     loaded = NgramHead.load(tmp_path)
     assert loaded is not None and loaded.labels == head.labels and loaded.spec == SPEC
@@ -47,11 +49,14 @@ def test_load_returns_none_without_a_head(tmp_path):
     assert NgramHead.load(tmp_path) is None
 
 
-@pytest.mark.parametrize("raw,expected", [
-    ("Cek https://t.co/abc123 ya @pemkot_bdg", "Cek url ya @user"),
-    ("mantaaaap bangeeeet", "mantaap bangeet"),
-    ("maaf   saat\tini", "maaf saat ini"),
-    ("rusak \ud83d parah", "rusak ? parah"),
-])
+@pytest.mark.parametrize(
+    "raw,expected",
+    [
+        ("Cek https://t.co/abc123 ya @pemkot_bdg", "Cek url ya @user"),
+        ("mantaaaap bangeeeet", "mantaap bangeet"),
+        ("maaf   saat\tini", "maaf saat ini"),
+        ("rusak \ud83d parah", "rusak ? parah"),
+    ],
+)
 def test_prepare(raw, expected):
     assert prepare(raw) == expected

@@ -10,15 +10,15 @@ import pytest
 
 pytest.importorskip("torch")
 
-from monitor.classify.factory import FALLBACK_PREFIX, build_classifier  # noqa: E402
-from monitor.classify.lexicon import lexicon_log_probs  # noqa: E402
-from monitor.classify.mix import SentimentMix, log_softmax  # noqa: E402
-from monitor.classify.ngram import NgramHead, NgramSpec  # noqa: E402
-from monitor.classify.textprep import prepare  # noqa: E402
-from monitor.classify.transformer import TransformerClassifier, label_mapping  # noqa: E402
-from monitor.config import ClassifierConfig  # noqa: E402
-from monitor.errors import ClassifierError  # noqa: E402
-from monitor.text.normalize import normalize_for_match  # noqa: E402
+from monitor.classify.factory import FALLBACK_PREFIX, build_classifier
+from monitor.classify.lexicon import lexicon_log_probs
+from monitor.classify.mix import SentimentMix, log_softmax
+from monitor.classify.ngram import NgramHead, NgramSpec
+from monitor.classify.textprep import prepare
+from monitor.classify.transformer import TransformerClassifier, label_mapping
+from monitor.config import ClassifierConfig
+from monitor.errors import ClassifierError
+from monitor.text.normalize import normalize_for_match
 
 MAPPING = {"LABEL_0": "negative", "LABEL_1": "neutral", "LABEL_2": "positive"}
 
@@ -26,7 +26,9 @@ MAPPING = {"LABEL_0": "negative", "LABEL_1": "neutral", "LABEL_2": "positive"}
 def test_label_mapping_knows_common_names_and_takes_overrides():
     assert label_mapping({0: "NEG", 1: "Netral", 2: "positif"}, {}) == ["negative", "neutral", "positive"]
     assert label_mapping({0: "LABEL_0", 1: "LABEL_1"}, {"LABEL_0": "positive", "LABEL_1": "negative"}) == [
-        "positive", "negative"]
+        "positive",
+        "negative",
+    ]
 
 
 def test_label_mapping_rejects_unknown_or_one_sided_labels():
@@ -57,7 +59,8 @@ def test_relative_model_path_resolves_against_the_config_directory(tiny_model_di
 
 def test_two_model_labels_may_map_to_one_sentiment(tiny_model_dir: Path):
     classifier = TransformerClassifier(
-        tiny_model_dir, labels={"LABEL_0": "negative", "LABEL_1": "positive", "LABEL_2": "positive"})
+        tiny_model_dir, labels={"LABEL_0": "negative", "LABEL_1": "positive", "LABEL_2": "positive"}
+    )
     (result,) = classifier.classify(["banjir lagi di jalan rusak warga pelayanan"])
     assert set(result.scores) == {"negative", "positive"}
     assert abs(sum(result.scores.values()) - 1) < 1e-3
@@ -86,18 +89,21 @@ def test_results_keep_input_order_whatever_the_length_sorting(tiny_model_dir: Pa
     texts = [("jalan rusak parah " * n).strip() + " warga ya" for n in (9, 1, 5, 2, 7)]
     batched = classifier.probabilities(texts)
     one_by_one = [classifier.probabilities([t])[0] for t in texts]
-    for row, single in zip(batched, one_by_one):
+    for row, single in zip(batched, one_by_one, strict=False):
         assert row == pytest.approx(single, abs=1e-5)
 
 
-@pytest.mark.parametrize("setup,needle", [
-    (lambda d: d / "does-not-exist", "does-not-exist"),
-    (lambda d: (d / "config.json").write_text("{ rusak") and d, "config.json"),
-    (lambda d: (d / "model.safetensors").write_bytes(b"bukan safetensors") and d, "tiny-indobert"),
-    (lambda d: (d / "sentiment_mix.json").write_text('{"wordvec": 1.0}') and d, "wordvec"),
-    (lambda d: (d / "sentiment_mix.json").write_text('{"ngram": 0.5, "bert": 0.5}') and d, "bert"),
-    (lambda d: (d / "wordvec_head.safetensors").write_bytes(b"terpotong") and d, "tiny-indobert"),
-])
+@pytest.mark.parametrize(
+    "setup,needle",
+    [
+        (lambda d: d / "does-not-exist", "does-not-exist"),
+        (lambda d: (d / "config.json").write_text("{ rusak") and d, "config.json"),
+        (lambda d: (d / "model.safetensors").write_bytes(b"bukan safetensors") and d, "tiny-indobert"),
+        (lambda d: (d / "sentiment_mix.json").write_text('{"wordvec": 1.0}') and d, "wordvec"),
+        (lambda d: (d / "sentiment_mix.json").write_text('{"ngram": 0.5, "bert": 0.5}') and d, "bert"),
+        (lambda d: (d / "wordvec_head.safetensors").write_bytes(b"terpotong") and d, "tiny-indobert"),
+    ],
+)
 def test_missing_or_broken_model_falls_back_labelled_with_the_path_logged(
     tiny_model_dir: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture, setup, needle
 ):
@@ -147,11 +153,14 @@ def test_unscorable_text_gets_a_reason_not_a_score(tiny_model_dir: Path, text: s
     assert result.reason is not None and reason in result.reason
 
 
-@pytest.mark.parametrize("text", [
-    "jalan rusak parah " * 3000,  # far past max_length: truncated, still classified
-    "jalan rusak \ud83d parah \udc00 warga kesal",  # lone surrogates from a broken encoder
-    "Jalan rusak parah 😡 warga kesal bgt!!! #perbaikijalan @pemkot",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "jalan rusak parah " * 3000,  # far past max_length: truncated, still classified
+        "jalan rusak \ud83d parah \udc00 warga kesal",  # lone surrogates from a broken encoder
+        "Jalan rusak parah 😡 warga kesal bgt!!! #perbaikijalan @pemkot",
+    ],
+)
 def test_odd_but_indonesian_text_is_classified(tiny_model_dir: Path, text: str):
     classifier = TransformerClassifier(tiny_model_dir, labels=MAPPING, max_length=16)
     (result,) = classifier.classify([text])

@@ -13,18 +13,25 @@ def make_head(seed: int = 0, hidden: int = 8) -> WordVectorHead:
     rng = np.random.default_rng(seed)
     dim = 6
     return WordVectorHead(
-        WordVectors(VOCAB, unit_rows(rng.normal(size=(len(VOCAB), dim)))), rng.normal(size=2 * dim).astype(np.float32),
-        rng.uniform(0.5, 2, size=2 * dim).astype(np.float32), rng.normal(size=(2 * dim, hidden)).astype(np.float32),
-        rng.normal(size=hidden).astype(np.float32), rng.normal(size=(hidden, 3)).astype(np.float32),
-        rng.normal(size=3).astype(np.float32), LABELS,
+        WordVectors(VOCAB, unit_rows(rng.normal(size=(len(VOCAB), dim)))),
+        rng.normal(size=2 * dim).astype(np.float32),
+        rng.uniform(0.5, 2, size=2 * dim).astype(np.float32),
+        rng.normal(size=(2 * dim, hidden)).astype(np.float32),
+        rng.normal(size=hidden).astype(np.float32),
+        rng.normal(size=(hidden, 3)).astype(np.float32),
+        rng.normal(size=3).astype(np.float32),
+        LABELS,
     )
 
 
-@pytest.mark.parametrize("text,expected", [
-    ("Jalan RUSAKKK parah!!! 😡😡", ["jalan", "rusakk", "parah", "!", "!", "!", "😡", "😡"]),
-    ("cek https://t.co/x @dinas_pu", ["cek", "url", "@", "user"]),
-    ("", []),
-])
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("Jalan RUSAKKK parah!!! 😡😡", ["jalan", "rusakk", "parah", "!", "!", "!", "😡", "😡"]),
+        ("cek https://t.co/x @dinas_pu", ["cek", "url", "@", "user"]),
+        ("", []),
+    ],
+)
 def test_tokens_are_prepared_lowercased_words_and_single_symbols(text, expected):
     assert word_tokens(text) == expected
 

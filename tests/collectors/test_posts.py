@@ -1,24 +1,34 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
+from pathlib import Path
 
 import httpx
-from pathlib import Path
 import pytest
-
 from localhttp import Reply
+
 from monitor.collectors.posts import PostsCollector, parse_jsonl
 from monitor.config import SourceConfig
 from monitor.errors import SourceError
 
-NOW = datetime(2026, 11, 20, 3, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 20, 3, 0, tzinfo=UTC)
 
 
 def test_bad_lines_are_reported_with_their_numbers_and_the_rest_kept():
     lines = [
-        json.dumps({"id": "1", "text": "Pompa di Sukasari ga nyala lg 😡", "published_at": "2026-11-20T07:10:00+07:00",
-                    "likes": 10, "shares": 5, "comments": 1, "reach": 900, "author": "warga1"}),
+        json.dumps(
+            {
+                "id": "1",
+                "text": "Pompa di Sukasari ga nyala lg 😡",
+                "published_at": "2026-11-20T07:10:00+07:00",
+                "likes": 10,
+                "shares": 5,
+                "comments": 1,
+                "reach": 900,
+                "author": "warga1",
+            }
+        ),
         "{bukan json",
         json.dumps({"id": "2", "text": "   "}),
         json.dumps({"id": "3", "text": "ok", "published_at": "kemarin sore"}),
@@ -30,7 +40,7 @@ def test_bad_lines_are_reported_with_their_numbers_and_the_rest_kept():
     assert [m.text for m in parsed.mentions] == ["Pompa di Sukasari ga nyala lg 😡", "Makasih BPBD udah gercep 🙏"]
     first, second = parsed.mentions
     assert first.engagement == 16 and first.reach == 900
-    assert first.published_at == datetime(2026, 11, 20, 0, 10, tzinfo=timezone.utc)
+    assert first.published_at == datetime(2026, 11, 20, 0, 10, tzinfo=UTC)
     assert second.date_estimated and second.published_at == NOW
     assert [p.split(":")[0] for p in parsed.problems] == ["baris 2", "baris 3", "baris 4", "baris 6"]
 
@@ -56,9 +66,13 @@ def test_missing_file_names_the_source(tmp_path):
 
 
 def test_over_http(http_server):
-    http_server.serve("/posts.jsonl", Reply(200, (json.dumps({"id": "x", "text": "Jalan rusak parah"}) + "\n").encode()))
+    http_server.serve(
+        "/posts.jsonl", Reply(200, (json.dumps({"id": "x", "text": "Jalan rusak parah"}) + "\n").encode())
+    )
     source = SourceConfig(name="sosmed", type="file", url=http_server.url("/posts.jsonl"))
-    posts = PostsCollector(source, PostsCollector.Options(url=http_server.url("/posts.jsonl")), Path("."), httpx.Client())
+    posts = PostsCollector(
+        source, PostsCollector.Options(url=http_server.url("/posts.jsonl")), Path("."), httpx.Client()
+    )
     assert [m.text for m in posts.collect({}, NOW).mentions] == ["Jalan rusak parah"]
 
 

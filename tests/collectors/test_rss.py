@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import httpx
 import pytest
-
 from localhttp import Reply
+
 from monitor.collectors.rss import GoogleNewsCollector, RssCollector
 from monitor.config import SourceConfig
 from monitor.errors import SourceError
 
-NOW = datetime(2026, 11, 20, 3, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 20, 3, 0, tzinfo=UTC)
 
-FEED = """<?xml version="1.0" encoding="UTF-8"?>
+FEED = b"""<?xml version="1.0" encoding="UTF-8"?>
 <rss version="2.0"><channel><title>Warta Uji</title>
 <item><title>Banjir rendam Sukasari, warga &amp; relawan bergotong royong</title>
 <link>https://warta.contoh.id/banjir-sukasari?utm_source=rss</link>
@@ -23,7 +23,7 @@ FEED = """<?xml version="1.0" encoding="UTF-8"?>
 <item><title>Pengumuman tanpa tanggal</title><link>https://warta.contoh.id/pengumuman</link>
 <description>Pendaftaran Kartu Tirta Sehat diperpanjang.</description></item>
 <item><title></title><description></description></item>
-</channel></rss>""".encode()
+</channel></rss>"""
 
 
 def collector(url: str, **options) -> RssCollector:
@@ -37,7 +37,7 @@ def test_reads_entries_with_clean_text_and_utc_dates(http_server):
     first, second = result.mentions
     assert first.title == "Banjir rendam Sukasari, warga & relawan bergotong royong"
     assert first.text == "Air setinggi lutut masuk ke rumah warga sejak subuh."
-    assert first.published_at == datetime(2026, 11, 20, 0, 30, tzinfo=timezone.utc)
+    assert first.published_at == datetime(2026, 11, 20, 0, 30, tzinfo=UTC)
     assert not first.date_estimated
     # An entry without a date is kept, dated at collection and marked as estimated.
     assert second.published_at == NOW and second.date_estimated
@@ -98,9 +98,11 @@ def test_response_size_cap(http_server):
 
 
 def test_feed_in_latin1_is_decoded(http_server):
-    feed = ('<?xml version="1.0" encoding="ISO-8859-1"?><rss version="2.0"><channel><title>t</title>'
-            "<item><title>Caf\u00e9 di alun-alun ditutup</title><link>https://contoh.id/cafe</link>"
-            "<description>Pemilik caf\u00e9 kecewa.</description></item></channel></rss>").encode("latin-1")
+    feed = (
+        '<?xml version="1.0" encoding="ISO-8859-1"?><rss version="2.0"><channel><title>t</title>'
+        "<item><title>Caf\u00e9 di alun-alun ditutup</title><link>https://contoh.id/cafe</link>"
+        "<description>Pemilik caf\u00e9 kecewa.</description></item></channel></rss>"
+    ).encode("latin-1")
     http_server.serve("/rss", Reply(200, feed, {"Content-Type": "application/rss+xml"}))
     (mention,) = collector(http_server.url("/rss")).collect({}, NOW).mentions
     assert mention.title == "Caf\u00e9 di alun-alun ditutup"
@@ -117,6 +119,8 @@ def test_atom_feed(http_server):
 
 def test_google_news_builds_a_search_url(http_server):
     http_server.serve("/rss/search?q=%22Dinas+Sosial%22&hl=id&gl=ID&ceid=ID:id", Reply(200, FEED))
-    source = SourceConfig(name="gn", type="google_news", query='"Dinas Sosial"', base_url=http_server.url("/rss/search"))
+    source = SourceConfig(
+        name="gn", type="google_news", query='"Dinas Sosial"', base_url=http_server.url("/rss/search")
+    )
     gn = GoogleNewsCollector.from_config(source, None, httpx.Client())  # type: ignore[arg-type]
     assert len(gn.collect({}, NOW).mentions) == 2

@@ -7,16 +7,16 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from timeline import T0, at, rule
 
-from monitor.incidents.book import IncidentBook
 from monitor.i18n import local_time
+from monitor.incidents.book import IncidentBook
 from monitor.incidents.silences import SilenceBook
 from monitor.incidents.views import format_incidents, format_silences
 from monitor.records import Severity
 from monitor.rules.types import Finding
 from monitor.statedb import StateDB
 from monitor.store.base import MentionFilter
-from timeline import T0, at, rule
 
 COUNTING = rule(name="keluhan", type="threshold", threshold=3, cooldown="30m", resolve_after="1h", severity="info")
 ANY = rule(name="hoaks", type="any", cooldown="30m")
@@ -143,8 +143,10 @@ def test_state_file_of_the_first_release_is_migrated(tmp_path: Path):
         " status TEXT NOT NULL, opened_at TEXT NOT NULL, updated_at TEXT NOT NULL, last_alert_at TEXT NOT NULL,"
         " count INTEGER NOT NULL, title TEXT NOT NULL, resolved_at TEXT)"
     )
-    old.execute("INSERT INTO incidents VALUES ('lama1', 'keluhan', '', 'info', 'open', ?, ?, ?, 3, 'Keluhan', NULL)",
-                (at(0).isoformat(),) * 3)
+    old.execute(
+        "INSERT INTO incidents VALUES ('lama1', 'keluhan', '', 'info', 'open', ?, ?, ?, 3, 'Keluhan', NULL)",
+        (at(0).isoformat(),) * 3,
+    )
     old.commit()
     old.close()
     state = StateDB(path)

@@ -2,28 +2,44 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from timeline import Timeline, at, enriched, rule
 
 from monitor.rules.backtest import backtest_rule, format_backtest
 from monitor.rules.moments import parse_moment, parse_until
-from timeline import Timeline, at, enriched, rule
 
 NEG = "negative"
 
 
 @pytest.fixture
 def history(tmp_path: Path):
-    keluhan = rule(name="keluhan", type="threshold", window="1h", threshold=4, sentiment=[NEG], resolve_after="3h",
-                   description="Keluhan bansos")
+    keluhan = rule(
+        name="keluhan",
+        type="threshold",
+        window="1h",
+        threshold=4,
+        sentiment=[NEG],
+        resolve_after="3h",
+        description="Keluhan bansos",
+    )
     sepi = rule(name="sepi", type="silence")
     tl = Timeline(tmp_path, [keluhan, sepi])
     # Day 1, 10:00 WIB: a burst of complaints; day 3, 14:00 WIB: another, bigger one.
     tl.add(*(enriched(f"BLT ga cair2, kecewa {i}", minutes=2 * 60, sentiment=NEG, author=f"w{i}") for i in range(5)))
-    tl.add(*(enriched(f"antri bansos dari subuh, parah {i}", minutes=(2 * 24 + 6) * 60 + (20 if i >= 5 else 0),
-                      sentiment=NEG, author=f"x{i}") for i in range(12)))
+    tl.add(
+        *(
+            enriched(
+                f"antri bansos dari subuh, parah {i}",
+                minutes=(2 * 24 + 6) * 60 + (20 if i >= 5 else 0),
+                sentiment=NEG,
+                author=f"x{i}",
+            )
+            for i in range(12)
+        )
+    )
     tl.add(*(enriched(f"info penyaluran {i}", minutes=30 * i) for i in range(100)))  # ordinary news
     yield tl
     tl.close()
@@ -58,7 +74,7 @@ def test_backtest_refuses_what_it_cannot_answer(history):
 
 
 def test_parse_moment_in_local_time():
-    utc = timezone.utc
+    utc = UTC
     assert parse_moment("2026-11-20", "Asia/Jakarta") == datetime(2026, 11, 19, 17, 0, tzinfo=utc)
     assert parse_moment("2026-11-20", "Asia/Jakarta", end_of_day=True) == datetime(2026, 11, 20, 17, 0, tzinfo=utc)
     assert parse_moment("2026-11-20T08:30", "Asia/Makassar") == datetime(2026, 11, 20, 0, 30, tzinfo=utc)

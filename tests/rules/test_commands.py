@@ -9,6 +9,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from timeline import at, enriched
 
 from monitor.clock import SimulatedClock
 from monitor.config import load_config
@@ -18,7 +19,6 @@ from monitor.rules.types import Finding
 from monitor.statedb import StateDB
 from monitor.store.base import MentionFilter
 from monitor.store.sqlite import SqliteStore
-from timeline import at, enriched
 
 CONFIG = """
 [monitor]
@@ -61,7 +61,9 @@ def cli(config, *argv: str) -> str:
 def test_silence_add_list_remove(config):
     added = cli(config, "silence", "add", "watchlist:bansos", "--until", "2h", "--reason", "rapat dengan dinas")
     assert added.startswith("Silence #1 aktif sampai")
-    assert "watchlist:bansos" in cli(config, "silence", "list") and "rapat dengan dinas" in cli(config, "silence", "list")
+    assert "watchlist:bansos" in cli(config, "silence", "list") and "rapat dengan dinas" in cli(
+        config, "silence", "list"
+    )
     assert cli(config, "silence", "remove", "1") == "Silence #1 diakhiri.\n"
     assert cli(config, "silence", "list") == "Tidak ada silence aktif.\n"
     assert "(dihapus" in cli(config, "silence", "list", "--all")
@@ -73,13 +75,15 @@ def test_silence_add_list_remove(config):
 
 def test_incidents_list_and_ack(config):
     state = StateDB(config.data_dir / "state.sqlite3")
-    row, _ = IncidentBook(state).apply(config.rules[0], Finding("", 4, "4 mention", at(0), at(0), MentionFilter()),
-                                       at(0), "Keluhan bansos")
+    row, _ = IncidentBook(state).apply(
+        config.rules[0], Finding("", 4, "4 mention", at(0), at(0), MentionFilter()), at(0), "Keluhan bansos"
+    )
     state.close()
     assert "[PERINGATAN] Keluhan bansos" in cli(config, "incidents", "list")
     short = row.incident.id[:8]
     assert cli(config, "incidents", "ack", short, "--note", "sudah dikoordinasikan", "--by", "dina") == (
-        f"Insiden {short} di-ack: tidak ada pembaruan lagi kecuali eskalasi.\n")
+        f"Insiden {short} di-ack: tidak ada pembaruan lagi kecuali eskalasi.\n"
+    )
     assert "di-ack dina" in cli(config, "incidents", "list")
     with pytest.raises(UsageError, match="tidak ditemukan"):
         cli(config, "incidents", "ack", "tidakada")
@@ -87,7 +91,9 @@ def test_incidents_list_and_ack(config):
 
 def test_rules_test_reads_the_configured_store(config):
     store = SqliteStore(config.data_dir / "mentions.sqlite3")
-    store.upsert([enriched(f"BLT ga cair, kecewa {i}", minutes=30, sentiment="negative", author=f"w{i}") for i in range(3)])
+    store.upsert(
+        [enriched(f"BLT ga cair, kecewa {i}", minutes=30, sentiment="negative", author=f"w{i}") for i in range(3)]
+    )
     store.close()
     text = cli(config, "rules", "test", "keluhan", "--from", "2026-11-23", "--to", "2026-11-23")
     assert "Aturan 'keluhan'" in text and "1 insiden" in text
@@ -97,8 +103,17 @@ def test_rules_test_reads_the_configured_store(config):
 
 def test_replay_dry_run_prints_each_alert_once(config, tmp_path: Path):
     source = tmp_path / "riwayat.jsonl"
-    lines = [json.dumps({"id": str(i), "text": f"BLT belum cair, kecewa bgt {i}", "author": f"a{i}",
-                         "published_at": f"2026-11-20T08:0{i}:00+07:00"}) for i in range(3)]
+    lines = [
+        json.dumps(
+            {
+                "id": str(i),
+                "text": f"BLT belum cair, kecewa bgt {i}",
+                "author": f"a{i}",
+                "published_at": f"2026-11-20T08:0{i}:00+07:00",
+            }
+        )
+        for i in range(3)
+    ]
     source.write_text("\n".join(lines), encoding="utf-8")
     text = cli(config, "replay", "--input", str(source), "--log")
     assert text.count("Insiden baru: Keluhan bansos") == 1

@@ -6,11 +6,11 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from timeline import Timeline, at, enriched, rule
 
 from monitor.alerters.outbox import Outbox
 from monitor.incidents.silences import SilenceBook
 from monitor.rules.engine import RuleEngine, in_active_hours
-from timeline import Timeline, at, enriched, rule
 
 NEG = "negative"
 
@@ -42,7 +42,9 @@ def test_same_moment_twice_sends_nothing_new(timeline):
 
 
 def test_a_long_outage_is_walked_without_holes(timeline):
-    tl = timeline(rule(name="keluhan", type="threshold", window="30m", threshold=3, sentiment=[NEG], resolve_after="2h"))
+    tl = timeline(
+        rule(name="keluhan", type="threshold", window="30m", threshold=3, sentiment=[NEG], resolve_after="2h")
+    )
     tl.run(5)
     tl.down_for(3 * 24 * 60)  # three days: more windows than the engine walks at 5-minute steps
     burst = 36 * 60 + 7  # a burst in the middle of the outage
@@ -80,8 +82,9 @@ def test_a_crash_between_incident_and_outbox_loses_nothing_and_sends_once(timeli
 
 
 def test_active_hours_hold_the_night_and_report_in_the_morning(timeline):
-    tl = timeline(rule(name="keluhan", type="threshold", window="8h", threshold=3, sentiment=[NEG],
-                       active_hours="06:00-22:00"))
+    tl = timeline(
+        rule(name="keluhan", type="threshold", window="8h", threshold=3, sentiment=[NEG], active_hours="06:00-22:00")
+    )
     tl.clock.set(at(14 * 60))  # 22:00 WIB
     tl.run(5)
     tl.add(*complaints(3, 15 * 60))  # 23:00 WIB
@@ -101,10 +104,21 @@ def test_active_hours_across_midnight():
 
 
 def test_silenced_alerts_are_logged_not_sent_and_the_first_sent_one_opens_the_thread(timeline):
-    tl = timeline(rule(name="keluhan", type="threshold", window="1h", threshold=3, sentiment=[NEG], cooldown="10m",
-                       watchlists=["bansos"]))
+    tl = timeline(
+        rule(
+            name="keluhan",
+            type="threshold",
+            window="1h",
+            threshold=3,
+            sentiment=[NEG],
+            cooldown="10m",
+            watchlists=["bansos"],
+        )
+    )
     silences = SilenceBook(tl.state)
-    silence = silences.add("watchlist:BANSOS", at(30), "rapat koordinasi, sudah ditangani", now=at(0), created_by="dina")
+    silence = silences.add(
+        "watchlist:BANSOS", at(30), "rapat koordinasi, sudah ditangani", now=at(0), created_by="dina"
+    )
     tl.add(*complaints(3, -5))
     assert tl.run(20) == []
     tl.add(*complaints(2, 12, prefix="pkh dipotong"))
@@ -133,7 +147,9 @@ def test_acknowledged_incident_gets_no_updates_until_it_escalates(timeline):
     tl = timeline(rule(name="keluhan", type="threshold", window="2h", threshold=4, sentiment=[NEG], cooldown="5m"))
     tl.add(*complaints(4, -5))
     tl.run(5)
-    acked = tl.book.acknowledge(tl.incidents()[0].incident.id[:6], now=tl.clock.now(), by="dina", note="tim lapangan OTW")
+    acked = tl.book.acknowledge(
+        tl.incidents()[0].incident.id[:6], now=tl.clock.now(), by="dina", note="tim lapangan OTW"
+    )
     assert acked.acked_by == "dina"
     tl.add(*complaints(3, 10, prefix="bansos telat"))  # 7: more, but not twice as many
     assert tl.run(20) == []

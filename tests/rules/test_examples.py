@@ -16,8 +16,9 @@ def test_examples_load_with_the_default_watchlists_and_cover_every_type(tmp_path
     # JSON strings and lists of strings are valid TOML values.
     lists = "\n".join(f"{name} = {json.dumps(query)}" for name, query in default.watchlists.items())
     path = tmp_path / "monitor.toml"
-    path.write_text(f'rules_dir = "{EXAMPLES}"\n[classifier]\nsentiment = "lexicon"\n[watchlists]\n{lists}\n',
-                    encoding="utf-8")
+    path.write_text(
+        f'rules_dir = "{EXAMPLES}"\n[classifier]\nsentiment = "lexicon"\n[watchlists]\n{lists}\n', encoding="utf-8"
+    )
     config = load_config(path)
     assert len(config.rules) == len(list(EXAMPLES.glob("*.toml")))
     assert {r.type for r in config.rules} == set(RULE_TYPE_KEYS)

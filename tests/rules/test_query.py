@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import re
 import tomllib
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -27,10 +27,17 @@ def matches(query: str, text: str, **fields: str) -> bool:
 def mention(
     text: str, *, title: str = "", author: str | None = None, source: str = "x-bdg", channel: str = "x"
 ) -> Mention:
-    now = datetime(2026, 11, 27, 3, 0, tzinfo=timezone.utc)
+    now = datetime(2026, 11, 27, 3, 0, tzinfo=UTC)
     return Mention(
-        id=str(abs(hash(text))), source=source, channel=channel, url=None, title=title, text=text,
-        published_at=now, collected_at=now, author=author,
+        id=str(abs(hash(text))),
+        source=source,
+        channel=channel,
+        url=None,
+        title=title,
+        text=text,
+        published_at=now,
+        collected_at=now,
+        author=author,
     )
 
 
@@ -66,7 +73,6 @@ def test_lower_case_operator_words_are_ordinary_words() -> None:
     # "banjir dan longsor" is what people write; it must not turn into an operator.
     assert str(parse_query("banjir dan longsor or not")) == "(banjir AND dan AND longsor AND or AND not)"
     assert str(parse_query("NEARBY near/5")) == '(nearby AND "near 5")'
-
 
 
 def test_terms_are_normalized_like_documents() -> None:
@@ -105,10 +111,7 @@ def test_query_is_frozen() -> None:
 
 # --- matching ------------------------------------------------------------------------------
 
-POST = (
-    "Wargaa ngeluh b4nj1rrr di Kec. Cibiru gak surut2 dr kmrn, @PemkotBDG kmn aja?? 😭😭 "
-    "#BanjirBandung"
-)
+POST = "Wargaa ngeluh b4nj1rrr di Kec. Cibiru gak surut2 dr kmrn, @PemkotBDG kmn aja?? 😭😭 #BanjirBandung"
 
 
 def test_boolean_operators() -> None:

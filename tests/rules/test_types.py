@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 from pydantic import ValidationError
+from timeline import T0, Timeline, at, enriched, rule
 
 from monitor.config import RuleConfig
-from timeline import T0, Timeline, at, enriched, rule
 
 NEG = "negative"
 
@@ -59,7 +59,10 @@ def test_viral_needs_a_bound_and_active_hours_a_clock_range():
         RuleConfig.model_validate({"name": "x", "type": "viral"})
     with pytest.raises(ValidationError, match="JJ:MM-JJ:MM"):
         RuleConfig.model_validate({"name": "x", "type": "any", "active_hours": "6-22"})
-    assert RuleConfig.model_validate({"name": "x", "type": "any", "active_hours": "22:00-06:00"}).active_minutes == (1320, 360)
+    assert RuleConfig.model_validate({"name": "x", "type": "any", "active_hours": "22:00-06:00"}).active_minutes == (
+        1320,
+        360,
+    )
 
 
 # --- any ------------------------------------------------------------------------------------
@@ -67,14 +70,18 @@ def test_viral_needs_a_bound_and_active_hours_a_clock_range():
 
 def test_any_alerts_each_mention_once_across_a_restart(make):
     tl = make(rule(name="hoaks", type="any", flags=["hoaks"], window="2h", watchlists=[]))
-    tl.add(enriched("Katanya bansos dipotong 50rb sama pak RT, hoaks gak sih?", minutes=-3, flags=["hoaks"]),
-           enriched("Info penyaluran BLT minggu depan", minutes=-2))
+    tl.add(
+        enriched("Katanya bansos dipotong 50rb sama pak RT, hoaks gak sih?", minutes=-3, flags=["hoaks"]),
+        enriched("Info penyaluran BLT minggu depan", minutes=-2),
+    )
     first = tl.run(10)
     assert [(a.event, a.count) for a in first] == [("opened", 1)]
     tl.down_for(30)
     # While it was down: two more hoax posts were collected (by the collector catching up).
-    tl.add(enriched("HOAKS!!1 bansos dihentikan taun dpn, sebarin gaes 😡", minutes=20, flags=["hoaks"]),
-           enriched("Cek fakta: pesan berantai soal BLT palsu", minutes=31, flags=["hoaks"]))
+    tl.add(
+        enriched("HOAKS!!1 bansos dihentikan taun dpn, sebarin gaes 😡", minutes=20, flags=["hoaks"]),
+        enriched("Cek fakta: pesan berantai soal BLT palsu", minutes=31, flags=["hoaks"]),
+    )
     after = tl.run(5)
     assert sum(a.count for a in after) == 2 and {a.event for a in after} == {"updated"}
     assert tl.run(30) == []
@@ -98,25 +105,46 @@ def test_threshold_late_data_needs_the_delay(make):
     tl = make(on_time, delayed)
     tl.run(55)
     # Three complaints from 08:00-08:10 reach the store only at 08:55 (a slow export).
-    tl.add(*(enriched(f"bansos telat cair lagi, kecewa bgt #{i}", minutes=5 * i, sentiment=NEG, author=f"warga{i}")
-             for i in range(3)))
+    tl.add(
+        *(
+            enriched(f"bansos telat cair lagi, kecewa bgt #{i}", minutes=5 * i, sentiment=NEG, author=f"warga{i}")
+            for i in range(3)
+        )
+    )
     alerts = tl.run(60)
     assert [a.rule for a in opened(alerts)] == ["dengan-jeda"]
     assert opened(alerts)[0].count == 3
 
 
 def test_threshold_unique_authors_and_restart_escalation(make):
-    tl = make(rule(name="keluhan", type="threshold", window="1h", threshold=3, unique_authors=True,
-                   sentiment=[NEG], cooldown="30m"))
+    tl = make(
+        rule(
+            name="keluhan",
+            type="threshold",
+            window="1h",
+            threshold=3,
+            unique_authors=True,
+            sentiment=[NEG],
+            cooldown="30m",
+        )
+    )
     # One angry account posting five times is not three people.
     tl.add(*(enriched(f"BLT ga cair2 😤 ke-{i}", minutes=i, sentiment=NEG, author="akun_sama") for i in range(5)))
     assert tl.run(10) == []
-    tl.add(*(enriched(f"dana pkh dipotong oknum, parah {i}", minutes=8 + i, sentiment=NEG, author=f"warga{i}")
-             for i in range(3)))
+    tl.add(
+        *(
+            enriched(f"dana pkh dipotong oknum, parah {i}", minutes=8 + i, sentiment=NEG, author=f"warga{i}")
+            for i in range(3)
+        )
+    )
     assert [(a.event, a.count) for a in tl.run(5)] == [("opened", 4)]
     tl.down_for(20)
-    tl.add(*(enriched(f"sama, di desa kami jg blm cair {i}", minutes=22, sentiment=NEG, author=f"tetangga{i}")
-             for i in range(6)))
+    tl.add(
+        *(
+            enriched(f"sama, di desa kami jg blm cair {i}", minutes=22, sentiment=NEG, author=f"tetangga{i}")
+            for i in range(6)
+        )
+    )
     after = tl.run(5)
     assert [(a.event, a.severity.value, a.count) for a in after] == [("escalated", "critical", 10)]
     assert tl.events() == ["opened", "escalated"]
@@ -125,19 +153,26 @@ def test_threshold_unique_authors_and_restart_escalation(make):
 # --- spike ------------------------------------------------------------------------------------
 
 
-def _weekly_history(tl: Timeline, per_hour: int, *, weeks: int = 4, hour_offset: float = 0, text: str = "bansos") -> None:
+def _weekly_history(
+    tl: Timeline, per_hour: int, *, weeks: int = 4, hour_offset: float = 0, text: str = "bansos"
+) -> None:
     for week in range(1, weeks + 1):
         base = T0 - timedelta(weeks=week) + timedelta(hours=hour_offset)
-        tl.add(*(enriched(f"{text} minggu-{week} #{i}", published=base + timedelta(minutes=50 * i / max(per_hour, 1)))
-                 for i in range(per_hour)))
+        tl.add(
+            *(
+                enriched(f"{text} minggu-{week} #{i}", published=base + timedelta(minutes=50 * i / max(per_hour, 1)))
+                for i in range(per_hour)
+            )
+        )
 
 
 def test_spike_against_the_same_hour_of_previous_weeks(make):
     tl = make(rule(name="lonjakan", type="spike", window="1h", factor=3, min_count=10))
     _weekly_history(tl, 4)
     tl.clock.set(at(55))
-    tl.add(*(enriched(f"Antrean bansos ricuh di kantor pos, warga desak-desakan {i}", minutes=2 * i)
-             for i in range(20)))
+    tl.add(
+        *(enriched(f"Antrean bansos ricuh di kantor pos, warga desak-desakan {i}", minutes=2 * i) for i in range(20))
+    )
     alerts = tl.run(5)
     assert len(opened(alerts)) == 1
     alert = opened(alerts)[0]
@@ -205,8 +240,17 @@ def test_spike_restart_in_the_middle_and_late_data(make):
 
 
 def _mix(tl: Timeline, start: float, total: int, negative: int, spread: float) -> None:
-    tl.add(*(enriched(f"bansos hari ke {start} no {i}", minutes=start + spread * i / total, author=f"a{i}",
-                      sentiment=NEG if i < negative else "neutral") for i in range(total)))
+    tl.add(
+        *(
+            enriched(
+                f"bansos hari ke {start} no {i}",
+                minutes=start + spread * i / total,
+                author=f"a{i}",
+                sentiment=NEG if i < negative else "neutral",
+            )
+            for i in range(total)
+        )
+    )
 
 
 def test_negative_surge_above_level_and_baseline(make):
@@ -251,7 +295,9 @@ def test_negative_surge_restart_and_late_data(make):
 
 def test_viral_by_reach_once_per_post(make):
     tl = make(rule(name="viral", type="viral", window="24h", min_reach=50_000, watchlists=[]))
-    post = enriched("Video petugas bansos bentak nenek2 di antrean 😡😡", minutes=-10, reach=120_000, author="lambe_kota")
+    post = enriched(
+        "Video petugas bansos bentak nenek2 di antrean 😡😡", minutes=-10, reach=120_000, author="lambe_kota"
+    )
     tl.add(post, enriched("biasa aja", minutes=-9, reach=300))
     alerts = tl.run(30)
     assert [(a.event, a.group_key, a.count) for a in alerts] == [("opened", post.id, 120_000)]
@@ -284,8 +330,17 @@ def test_viral_late_post_with_delay(make):
 
 def test_new_story_fires_only_for_stories_not_seen_before(make):
     tl = make(rule(name="cerita", type="new_story", window="1h", min_mentions=5, novelty="3d"))
-    tl.add(*(enriched(f"Gudang beras bansos terbakar, kata outlet {i}", minutes=-50 + 5 * i, source=f"media{i}",
-                      story="gudang-terbakar") for i in range(6)))
+    tl.add(
+        *(
+            enriched(
+                f"Gudang beras bansos terbakar, kata outlet {i}",
+                minutes=-50 + 5 * i,
+                source=f"media{i}",
+                story="gudang-terbakar",
+            )
+            for i in range(6)
+        )
+    )
     # An old story trending again is not a new one.
     tl.add(enriched("Kisruh data DTKS", minutes=-2 * 24 * 60, story="dtks"))
     tl.add(*(enriched(f"Kisruh data DTKS berlanjut {i}", minutes=-40 + 5 * i, story="dtks") for i in range(6)))
@@ -315,10 +370,16 @@ def test_coordinated_many_accounts_near_identical_text(make):
     endings = ["#BansosTepatSasaran", "👍👍", "https://t.co/abc123", "#KerjaNyata @menteri", "mantap", "!!"]
     tl.add(*(enriched(TEMPLATE.format(end), minutes=-20 + i, author=f"akun_{i:03d}") for i, end in enumerate(endings)))
     # Real people say it in their own words.
-    tl.add(*(enriched(f"bansos di kampung saya {w} cair, alhamdulillah", minutes=-15, author=f"warga{i}")
-             for i, w in enumerate(["udah", "baru", "akhirnya", "kemarin", "tadi pagi"])))
+    tl.add(
+        *(
+            enriched(f"bansos di kampung saya {w} cair, alhamdulillah", minutes=-15, author=f"warga{i}")
+            for i, w in enumerate(["udah", "baru", "akhirnya", "kemarin", "tadi pagi"])
+        )
+    )
     # One account posting the same thing ten times is spam, not coordination.
-    tl.add(*(enriched("Cek bio buat info bansos terbaru!!", minutes=-10 + i * 0.5, author="spammer") for i in range(10)))
+    tl.add(
+        *(enriched("Cek bio buat info bansos terbaru!!", minutes=-10 + i * 0.5, author="spammer") for i in range(10))
+    )
     alerts = tl.run(5)
     assert [(a.event, a.count) for a in alerts] == [("opened", 6)]
     assert "6 akun berbeda" in alerts[0].summary
@@ -394,10 +455,13 @@ def test_silence_reports_the_outage_even_when_collection_resumed_first(make):
 
 
 def test_summaries_in_english_by_setting(make):
-    tl = make(rule(name="complaints", type="threshold", threshold=3, unique_authors=True, sentiment=[NEG]),
-              rule(name="viral", type="viral", window="1d", min_reach=10_000, watchlists=[]),
-              rule(name="quiet", type="silence", per_source=False, max_quiet="1h"),
-              sources=["antara"], language="en")
+    tl = make(
+        rule(name="complaints", type="threshold", threshold=3, unique_authors=True, sentiment=[NEG]),
+        rule(name="viral", type="viral", window="1d", min_reach=10_000, watchlists=[]),
+        rule(name="quiet", type="silence", per_source=False, max_quiet="1h"),
+        sources=["antara"],
+        language="en",
+    )
     tl.add(*(enriched(f"bansos telat, kecewa {i}", minutes=-10, sentiment=NEG, author=f"w{i}") for i in range(3)))
     tl.add(enriched("Pengakuan mantan pendamping PKH", minutes=-5, reach=12_500))
     tl.inbox.commit("antara", [enriched("x").mention], {}, at(-60))

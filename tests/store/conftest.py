@@ -15,10 +15,10 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
+from monitor.errors import StoreError
 from monitor.store import es_admin
 from monitor.store.elasticsearch import ElasticsearchStore, make_client
 from monitor.store.sqlite import SqliteStore
-from monitor.errors import StoreError
 from tests.store.es_support import EsNode, drop, es_options, free_port
 
 
@@ -57,7 +57,9 @@ def es_url(es_node_factory) -> str:
 def make_es_store(es_url: str) -> Iterator:
     made: list[ElasticsearchStore] = []
 
-    def make(url: str = es_url, *, sleep: Callable[[float], None] = time.sleep, **overrides: object) -> ElasticsearchStore:
+    def make(
+        url: str = es_url, *, sleep: Callable[[float], None] = time.sleep, **overrides: object
+    ) -> ElasticsearchStore:
         options = es_options(url, **overrides)
         store = ElasticsearchStore(make_client(options), options, sleep=sleep)
         made.append(store)

@@ -39,7 +39,9 @@ class EsNode:
 
     def _script(self, command: str) -> subprocess.CompletedProcess[str]:
         env = {**os.environ, "ES_PORT": str(self.port)}
-        return subprocess.run(["bash", str(SCRIPT), command], env=env, capture_output=True, text=True, timeout=600)
+        return subprocess.run(
+            ["bash", str(SCRIPT), command], check=False, env=env, capture_output=True, text=True, timeout=600
+        )
 
     def start(self) -> None:
         result = self._script("start")

@@ -3,12 +3,12 @@ formal, slang and alay Indonesian the monitor really sees (written for these tes
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from monitor.records import Classification, EnrichedMention, Mention, Sentiment
 from monitor.text.normalize import normalize_for_match
 
-DAY = datetime(2026, 11, 2, tzinfo=timezone.utc)
+DAY = datetime(2026, 11, 2, tzinfo=UTC)
 
 
 def make(
@@ -42,12 +42,16 @@ def make(
         engagement=None if reach is None else reach // 10,
         reach=reach,
     )
-    scores = {sentiment.value: 0.81, "neutral": 0.12} if sentiment and sentiment is not Sentiment.NEUTRAL else {"neutral": 0.9}
+    scores = (
+        {sentiment.value: 0.81, "neutral": 0.12}
+        if sentiment and sentiment is not Sentiment.NEUTRAL
+        else {"neutral": 0.9}
+    )
     classification = Classification(
         sentiment=sentiment,
         scores=scores,
         topics=topics,
-        topic_scores={topic: 0.7 for topic in topics},
+        topic_scores=dict.fromkeys(topics, 0.7),
         flags=flags,
         model="lexicon-v1",
         language="id",
@@ -64,41 +68,93 @@ def make(
 
 MENTIONS = [
     make(
-        "m1", timedelta(hours=1, minutes=15), source="detik", channel="news",
+        "m1",
+        timedelta(hours=1, minutes=15),
+        source="detik",
+        channel="news",
         title="Banjir rob rendam Muara Baru, warga minta pompa tambahan",
         text="Air laut naik lagi pagi ini. Warga Muara Baru bilang pompa dari pemkot gk nyala sejak subuh.",
-        sentiment=Sentiment.NEGATIVE, topics=("bencana", "infrastruktur"), flags=("keluhan",),
-        watchlists=("banjir",), reach=120_000, story_id="s-rob",
+        sentiment=Sentiment.NEGATIVE,
+        topics=("bencana", "infrastruktur"),
+        flags=("keluhan",),
+        watchlists=("banjir",),
+        reach=120_000,
+        story_id="s-rob",
     ),
     make(
-        "m2", timedelta(hours=1, minutes=40), source="kompas", channel="news",
+        "m2",
+        timedelta(hours=1, minutes=40),
+        source="kompas",
+        channel="news",
         title="Pemprov kirim pompa mobile ke Muara Baru",
         text="Dinas SDA mengerahkan lima pompa mobile; genangan ditargetkan surut sore ini.",
-        sentiment=Sentiment.NEUTRAL, topics=("bencana",), watchlists=("banjir",), reach=95_000, story_id="s-rob",
+        sentiment=Sentiment.NEUTRAL,
+        topics=("bencana",),
+        watchlists=("banjir",),
+        reach=95_000,
+        story_id="s-rob",
     ),
     make(
-        "m3", timedelta(hours=2, minutes=10), source="x", channel="social", author="@wargajkt",
-        title="", text="b4nj1r lg di muara baru 😭😭 pompa mana pompaaa #banjirjakarta",
-        sentiment=Sentiment.NEGATIVE, topics=("bencana",), flags=("keluhan", "viral"), watchlists=("banjir",), reach=4_000,
+        "m3",
+        timedelta(hours=2, minutes=10),
+        source="x",
+        channel="social",
+        author="@wargajkt",
+        title="",
+        text="b4nj1r lg di muara baru 😭😭 pompa mana pompaaa #banjirjakarta",
+        sentiment=Sentiment.NEGATIVE,
+        topics=("bencana",),
+        flags=("keluhan", "viral"),
+        watchlists=("banjir",),
+        reach=4_000,
     ),
     make(
-        "m4", timedelta(hours=3, minutes=5), source="x", channel="social", author="@wargajkt",
-        title="", text="Alhamdulillah air udh surut, makasih petugas damkar & dishub 🙏 mantul pokoknya",
-        sentiment=Sentiment.POSITIVE, topics=("layanan",), reach=800,
+        "m4",
+        timedelta(hours=3, minutes=5),
+        source="x",
+        channel="social",
+        author="@wargajkt",
+        title="",
+        text="Alhamdulillah air udh surut, makasih petugas damkar & dishub 🙏 mantul pokoknya",
+        sentiment=Sentiment.POSITIVE,
+        topics=("layanan",),
+        reach=800,
     ),
     make(
-        "m5", timedelta(hours=5, minutes=30), source="mastodon", channel="social", author="@sitinur",
-        title="", text="Antrean bansos di kelurahan Cilincing panjang bgt, lansia sampe pingsan. Tolong dong diatur 🙏",
-        sentiment=Sentiment.NEGATIVE, topics=("bansos",), flags=("keluhan",), watchlists=("bansos",),
+        "m5",
+        timedelta(hours=5, minutes=30),
+        source="mastodon",
+        channel="social",
+        author="@sitinur",
+        title="",
+        text="Antrean bansos di kelurahan Cilincing panjang bgt, lansia sampe pingsan. Tolong dong diatur 🙏",
+        sentiment=Sentiment.NEGATIVE,
+        topics=("bansos",),
+        flags=("keluhan",),
+        watchlists=("bansos",),
     ),
     make(
-        "m6", timedelta(hours=6), source="tempo", channel="news", author="Redaksi Tempo",
+        "m6",
+        timedelta(hours=6),
+        source="tempo",
+        channel="news",
+        author="Redaksi Tempo",
         title="Gubernur tinjau lokasi banjir, janji perbaiki tanggul",
         text="Kunjungan dilakukan setelah banjir rob merendam tiga RW. Warga masih menunggu kepastian jadwal.",
-        sentiment=Sentiment.NEUTRAL, topics=("bencana", "infrastruktur"), watchlists=("banjir",),
+        sentiment=Sentiment.NEUTRAL,
+        topics=("bencana", "infrastruktur"),
+        watchlists=("banjir",),
     ),
     # No sentiment (empty text): the store must keep a None sentiment as None.
-    make("m7", timedelta(hours=7, minutes=59), source="youtube", channel="social", author="Kanal Warga",
-         title="Live: kondisi pompa Pluit", text="", sentiment=None),
+    make(
+        "m7",
+        timedelta(hours=7, minutes=59),
+        source="youtube",
+        channel="social",
+        author="Kanal Warga",
+        title="Live: kondisi pompa Pluit",
+        text="",
+        sentiment=None,
+    ),
 ]
 BY_ID = {m.id: m for m in MENTIONS}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -119,19 +119,25 @@ def test_histogram_buckets_align_to_the_epoch(filled):
     window = MentionFilter(since=DAY + timedelta(minutes=20), until=DAY + timedelta(hours=3))
     result = filled.histogram(window, interval)
     for at, _ in result:
-        assert (at - datetime(1970, 1, 1, tzinfo=timezone.utc)) % interval == timedelta(0)
+        assert (at - datetime(1970, 1, 1, tzinfo=UTC)) % interval == timedelta(0)
     # 00:00-01:30 holds m1 (01:15); 01:30-03:00 holds m2, m3; the window cuts off m4 (03:05).
     assert result == [(DAY, 1), (DAY + interval, 2)]
 
 
 def test_terms_most_frequent_first_ties_by_value(filled):
     assert filled.terms("topics", MentionFilter()) == [
-        ("bencana", 4), ("infrastruktur", 2), ("bansos", 1), ("layanan", 1),
+        ("bencana", 4),
+        ("infrastruktur", 2),
+        ("bansos", 1),
+        ("layanan", 1),
     ]
     assert filled.terms("topics", MentionFilter(), size=2) == [("bencana", 4), ("infrastruktur", 2)]
     # Mentions without an author or sentiment are not a bucket.
     assert filled.terms("author", MentionFilter()) == [
-        ("@wargajkt", 2), ("@sitinur", 1), ("Kanal Warga", 1), ("Redaksi Tempo", 1),
+        ("@wargajkt", 2),
+        ("@sitinur", 1),
+        ("Kanal Warga", 1),
+        ("Redaksi Tempo", 1),
     ]
     assert filled.terms("sentiment", MentionFilter(channels=("news",))) == [("neutral", 2), ("negative", 1)]
     assert filled.terms("story_id", MentionFilter()) == [("s-rob", 2)]
@@ -162,7 +168,9 @@ def test_search_matches_alay_and_slang_through_the_normalized_text(filled):
 
 def test_search_query_and_filters_combine(filled):
     assert set(ids(filled.search(MentionFilter(query="banjir", channels=("news",))))) == {"m1", "m6"}
-    assert ids(filled.search(MentionFilter(query="banjir", since=DAY + timedelta(hours=2), until=DAY + timedelta(hours=3)))) == ["m3"]
+    assert ids(
+        filled.search(MentionFilter(query="banjir", since=DAY + timedelta(hours=2), until=DAY + timedelta(hours=3)))
+    ) == ["m3"]
     assert filled.count(MentionFilter(query="pompa")) == 4  # m1, m2, m3 and the title of m7
     assert filled.search(MentionFilter(query="kebakaran hutan")) == []
 

@@ -7,7 +7,7 @@ import re
 import threading
 from collections.abc import Iterator
 from dataclasses import fields, replace
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
@@ -29,7 +29,7 @@ from monitor.store.mappings import mapping_properties
 from tests.store.es_support import ScriptedServer, es_options, free_port
 from tests.store.samples import BY_ID, DAY, MENTIONS, make
 
-NOW = datetime(2026, 11, 27, 9, 30, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 27, 9, 30, tzinfo=UTC)
 
 
 def many(count: int, *, start: int = 0) -> list:
@@ -94,15 +94,24 @@ def es_store(make_es_store) -> ElasticsearchStore:
 
 # Where each Classification field lives in the flat document Kibana sees.
 CLASSIFICATION_KEYS = {
-    "sentiment": "sentiment", "scores": "sentiment_scores", "topics": "topics", "topic_scores": "topic_scores",
-    "flags": "flags", "model": "model", "language": "classification_language", "reason": "classification_reason",
+    "sentiment": "sentiment",
+    "scores": "sentiment_scores",
+    "topics": "topics",
+    "topic_scores": "topic_scores",
+    "flags": "flags",
+    "model": "model",
+    "language": "classification_language",
+    "reason": "classification_reason",
 }
 
 
 def test_the_document_maps_every_record_field_and_nothing_unmapped():
     document = to_document(BY_ID["m1"])
     assert set(document) == set(mapping_properties())
-    expected = {f.name for f in fields(Mention)} | {f.name for f in fields(EnrichedMention)} - {"mention", "classification"}
+    expected = {f.name for f in fields(Mention)} | {f.name for f in fields(EnrichedMention)} - {
+        "mention",
+        "classification",
+    }
     assert {f.name for f in fields(Classification)} == set(CLASSIFICATION_KEYS)
     assert expected | set(CLASSIFICATION_KEYS.values()) == set(document)
     assert from_document(document) == BY_ID["m1"]
@@ -147,10 +156,16 @@ def test_significant_terms_compare_a_slice_with_the_background(es_store):
     found = es_store.significant_terms("topics", negative, min_count=1)
     # Negative mentions: m1 (bencana, infrastruktur), m3 (bencana), m5 (bansos); bansos is 1 of 3
     # there but 1 of 7 overall, so it stands out most.
-    assert [(t.key, t.count, t.background_count) for t in found] == [("bansos", 1, 1), ("bencana", 2, 4), ("infrastruktur", 1, 2)]
+    assert [(t.key, t.count, t.background_count) for t in found] == [
+        ("bansos", 1, 1),
+        ("bencana", 2, 4),
+        ("infrastruktur", 1, 2),
+    ]
     assert found[0].score > found[1].score > found[2].score
     social = MentionFilter(channels=("social",))
-    within = es_store.significant_terms("topics", replace(negative, channels=("social",)), background=social, min_count=1)
+    within = es_store.significant_terms(
+        "topics", replace(negative, channels=("social",)), background=social, min_count=1
+    )
     # Against social mentions only, bencana's background is m3 alone, not the four overall.
     assert {(t.key, t.count, t.background_count) for t in within} == {("bansos", 1, 1), ("bencana", 1, 1)}
 
@@ -216,17 +231,27 @@ def test_an_unreachable_cluster_raises_store_error_after_retries():
 
 
 def test_options_validate_auth_hosts_and_durations():
-    options = ElasticsearchOptions.model_validate({"hosts": "https://es.humas.go.id:9243", "retention": "90d", "api_key": "abc"})
+    options = ElasticsearchOptions.model_validate(
+        {"hosts": "https://es.humas.go.id:9243", "retention": "90d", "api_key": "abc"}
+    )
     assert options.hosts == ["https://es.humas.go.id:9243"] and options.retention == timedelta(days=90)
-    for bad in ({"username": "elastic"}, {"api_key": "abc", "username": "u", "password": "p"}, {"index": "salah"},
-                {"index_prefix": "Huruf Besar"}, {"hosts": []}):
+    for bad in (
+        {"username": "elastic"},
+        {"api_key": "abc", "username": "u", "password": "p"},
+        {"index": "salah"},
+        {"index_prefix": "Huruf Besar"},
+        {"hosts": []},
+    ):
         with pytest.raises(ValidationError):
             ElasticsearchOptions.model_validate(bad)
 
 
 @pytest.mark.parametrize(
     ("auth", "expected"),
-    [({"api_key": "a2V5OnJhaGFzaWE="}, "ApiKey a2V5OnJhaGFzaWE="), ({"username": "humas", "password": "rahasia"}, "Basic aHVtYXM6cmFoYXNpYQ==")],
+    [
+        ({"api_key": "a2V5OnJhaGFzaWE="}, "ApiKey a2V5OnJhaGFzaWE="),
+        ({"username": "humas", "password": "rahasia"}, "Basic aHVtYXM6cmFoYXNpYQ=="),
+    ],
 )
 def test_requests_carry_auth_and_ask_for_the_8x_rest_api(auth, expected):
     seen: list[dict[str, str]] = []
@@ -251,7 +276,9 @@ def test_requests_carry_auth_and_ask_for_the_8x_rest_api(auth, expected):
 def test_node_outage_mid_indexing_loses_and_duplicates_nothing(es_node_factory):
     """An indexer drains an inbox while the node is stopped and restarted under it."""
     node = es_node_factory()
-    store = ElasticsearchStore.from_options(es_options(node.url, retries=1, backoff=0.2, request_timeout=5, chunk_size=50))
+    store = ElasticsearchStore.from_options(
+        es_options(node.url, retries=1, backoff=0.2, request_timeout=5, chunk_size=50)
+    )
     es_admin.init(store, now=NOW)
     batches = [many(100, start=n * 100) for n in range(12)]
     inbox = list(batches)
@@ -298,8 +325,13 @@ def test_node_outage_mid_indexing_loses_and_duplicates_nothing(es_node_factory):
 def test_retention_deletes_only_whole_months_older_than_the_limit(make_es_store):
     store = make_es_store(retention="60d")
     es_admin.init(store, now=NOW)
-    months = [datetime(2026, m, 15, tzinfo=timezone.utc) for m in (7, 8, 9, 10)]
-    store.upsert([make(f"r{d:%m}", d - DAY, source="detik", channel="news", title="Arsip", text="arsip lama", sentiment=None) for d in months])
+    months = [datetime(2026, m, 15, tzinfo=UTC) for m in (7, 8, 9, 10)]
+    store.upsert(
+        [
+            make(f"r{d:%m}", d - DAY, source="detik", channel="news", title="Arsip", text="arsip lama", sentiment=None)
+            for d in months
+        ]
+    )
     # now - 60d = 2026-09-28: July and August are over before it, September is not.
     expired = [f"{store.alias}-2026.07", f"{store.alias}-2026.08"]
     assert es_admin.retention(store, now=NOW, dry_run=True) == expired
@@ -424,8 +456,13 @@ def test_kibana_import_posts_every_object_with_overwrite_and_api_key(kibana):
 
 
 def test_kibana_import_uses_basic_auth_and_reports_refused_objects():
-    fake = FakeKibana(answer={"success": False, "successCount": 8, "errors": [
-        {"id": "humas-top-topics", "type": "visualization", "error": {"type": "missing_references"}}]})
+    fake = FakeKibana(
+        answer={
+            "success": False,
+            "successCount": 8,
+            "errors": [{"id": "humas-top-topics", "type": "visualization", "error": {"type": "missing_references"}}],
+        }
+    )
     try:
         result = es_admin.import_kibana(fake.url, username="elastic", password="rahasia")
         assert result.errors == ("visualization/humas-top-topics: missing_references",)

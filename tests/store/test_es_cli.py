@@ -7,8 +7,8 @@ import json
 import uuid
 
 import httpx
-
 from localhttp import Reply
+
 from monitor.cli import EXIT_OK, EXIT_USAGE, main
 
 
@@ -19,12 +19,24 @@ def run(*args: str) -> tuple[int, str]:
 
 def test_es_init_is_idempotent_and_once_indexes_into_elasticsearch(es_url, write_config, http_server):
     prefix = f"uji-cli-{uuid.uuid4().hex[:8]}"
-    posts = "\n".join(json.dumps({"id": str(i), "text": f"Banjir di Sukasari, pompa mati ({i})", "author": f"w{i}",
-                                  "published_at": "2026-11-20T01:00:00+00:00"}) for i in range(5))
+    posts = "\n".join(
+        json.dumps(
+            {
+                "id": str(i),
+                "text": f"Banjir di Sukasari, pompa mati ({i})",
+                "author": f"w{i}",
+                "published_at": "2026-11-20T01:00:00+00:00",
+            }
+        )
+        for i in range(5)
+    )
     http_server.serve("/posts", Reply(200, posts.encode()))
-    config = str(write_config(
-        f'[store]\ntype = "elasticsearch"\nhosts = ["{es_url}"]\nindex_prefix = "{prefix}"\nreplicas = 0\n'
-        f'[[sources]]\nname = "sosmed"\ntype = "file"\nurl = "{http_server.url("/posts")}"\n'))
+    config = str(
+        write_config(
+            f'[store]\ntype = "elasticsearch"\nhosts = ["{es_url}"]\nindex_prefix = "{prefix}"\nreplicas = 0\n'
+            f'[[sources]]\nname = "sosmed"\ntype = "file"\nurl = "{http_server.url("/posts")}"\n'
+        )
+    )
     try:
         code, out = run("es", "init", "--config", config)
         assert code == EXIT_OK and f"alias {prefix}" in out

@@ -12,7 +12,9 @@ def test_clean_text_strips_html_entities_and_broken_unicode():
 
 
 def test_alay_spelling_slang_and_repeated_letters():
-    assert normalize_for_match("B4NJ1R lagiii di Kemang, gak gercep bgt!!!") == "banjir lagi di kemang tidak cepat banget"
+    assert (
+        normalize_for_match("B4NJ1R lagiii di Kemang, gak gercep bgt!!!") == "banjir lagi di kemang tidak cepat banget"
+    )
     assert normalize_for_match("anak2 sekolah kebanjiran") == "anak-anak sekolah kebanjiran"
 
 
