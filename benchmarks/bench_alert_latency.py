@@ -27,8 +27,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 from alerters.fake_slack import FakeSlack  # noqa: E402
 from slack_sdk import WebClient  # noqa: E402
 
-from monitor.alerters import build_alerters  # noqa: E402
-from monitor.config import load_config  # noqa: E402
+from monitor.app import build_alerters, load_config  # noqa: E402
 from monitor.pipeline import build_pipeline  # noqa: E402
 
 PHRASES = [
@@ -70,7 +69,7 @@ rules_dir = "rules"
 data_dir = "var"
 evaluate_interval = "10m"
 [classifier]
-sentiment = "{classifier}"
+type = "{classifier}"
 [[sources]]
 name = "sosmed"
 type = "file"

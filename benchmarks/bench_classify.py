@@ -23,8 +23,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from monitor.classify import datasets  # noqa: E402
-from monitor.classify.factory import DEFAULT_MODEL_DIR  # noqa: E402
 from monitor.classify.mix import SentimentMix  # noqa: E402
+from monitor.classify.options import DEFAULT_MODEL_DIR  # noqa: E402
 from monitor.classify.transformer import TransformerClassifier  # noqa: E402
 
 

@@ -24,10 +24,11 @@ from datetime import UTC, datetime, timedelta
 
 from elasticsearch import helpers
 
-from monitor.records import Classification, EnrichedMention, Mention, Sentiment
-from monitor.store.elasticsearch import ElasticsearchOptions, ElasticsearchStore, to_document
+from monitor.records import Classification, EnrichedMention, Mention
 from monitor.store.es_admin import init, monthly_indices
 from monitor.store.mappings import component_templates
+from monitor.store.types.elasticsearch import ElasticsearchOptions, ElasticsearchStore, to_document
+from monitor.values import Sentiment
 
 WORDS = (
     "banjir genangan warga pemkot dinas pompa tanggul rob jalan rusak macet bansos antrean lansia "

@@ -20,8 +20,8 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import TypeVar
 
+from monitor.enrich.query import MatchDocument, compile_watchlists
 from monitor.records import Mention
-from monitor.rules.query import MatchDocument, compile_watchlists
 
 In = TypeVar("In")
 Out = TypeVar("Out")

@@ -19,13 +19,15 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from monitor.alerters.outbox import Outbox
-from monitor.config import GeneralConfig, MonitorConfig, RuleConfig
+from monitor.config import GeneralConfig, MonitorConfig, RuleOptions
+from monitor.db import StateDB
+from monitor.delivery.outbox import Outbox
 from monitor.inbox import Inbox
-from monitor.records import Classification, EnrichedMention, Mention, Sentiment, mention_id
+from monitor.records import Classification, EnrichedMention, Mention, mention_id
+from monitor.rules import RULE_TYPES
 from monitor.rules.engine import RuleEngine
-from monitor.statedb import StateDB
-from monitor.store.sqlite import SqliteStore
+from monitor.store.types.sqlite import SqliteStore
+from monitor.values import Sentiment
 
 NOW = datetime(2026, 11, 23, 3, 0, tzinfo=UTC)  # Monday 10:00 WIB
 SPAN = timedelta(weeks=5)
@@ -90,8 +92,11 @@ def measure(size: int, repeat: int, seed: int, folder: Path) -> dict[str, float]
     inbox = Inbox(folder / f"inbox-{size}.sqlite3")
     for source in SOURCES:
         inbox.commit(source, [], {}, NOW - timedelta(hours=2))
-    rules = [RuleConfig.model_validate({"name": r["type"].replace("_", "-"), **r}) for r in RULES]
-    config = MonitorConfig(monitor=GeneralConfig(data_dir=str(folder)), rules=rules)
+    rules: list[RuleOptions] = [
+        RULE_TYPES.validate(r["type"], {"name": r["type"].replace("_", "-"), **r})  # type: ignore[misc]
+        for r in RULES
+    ]
+    config = MonitorConfig(monitor=GeneralConfig(data_dir=str(folder)), rules=tuple(rules))
     timings: dict[str, float] = {}
     for rule in rules:
         runs = []

@@ -201,7 +201,7 @@ def _binary_row(name: str, tagger: KeywordTagger, items: list[tuple[str, bool]],
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--model", type=Path, default=REPO_ROOT / "models" / "sentiment-id-small")
+    parser.add_argument("--model", type=Path, default=REPO_ROOT / "monitor" / "classify" / "sentiment-id-small")
     parser.add_argument("--data-dir", type=Path, default=REPO_ROOT / ".." / "shared" / "data")
     parser.add_argument("--eval-set", type=Path, default=EVAL_SET)
     parser.add_argument("--nc", action="store_true", help="also score flags on nc/ (evaluation-only data)")

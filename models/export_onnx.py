@@ -1,6 +1,6 @@
 """Export a sequence-classification model directory to `model.onnx` for ONNX Runtime.
 
-    .venv/bin/python models/export_onnx.py models/sentiment-id-small [--no-quantize]
+    .venv/bin/python models/export_onnx.py monitor/classify/sentiment-id-small [--no-quantize]
 
 Works for any local Hugging Face model a user plugs in, too. By default the weights are
 quantised to int8 (dynamic quantisation): a quarter of the size and faster on CPUs; the script

@@ -2,7 +2,7 @@
 
     .venv/bin/python models/word_vectors.py --out models/work/word_vectors.npz
     .venv/bin/python models/pretrain.py --out models/work/pretrained --steps 900
-    .venv/bin/python models/train.py --pretrained models/work/pretrained --out models/sentiment-id-small
+    .venv/bin/python models/train.py --pretrained models/work/pretrained --out monitor/classify/sentiment-id-small
 
 (the output directory also gets `model.onnx`, int8, via export_onnx.py, and `sentiment_mix.json`)
 
@@ -236,7 +236,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data-dir", type=Path, default=REPO_ROOT / ".." / "shared" / "data")
     parser.add_argument("--pretrained", type=Path, default=REPO_ROOT / "models" / "work" / "pretrained")
-    parser.add_argument("--out", type=Path, default=REPO_ROOT / "models" / "sentiment-id-small")
+    parser.add_argument("--out", type=Path, default=REPO_ROOT / "monitor" / "classify" / "sentiment-id-small")
     parser.add_argument("--train-set", choices=["smsa", "indolem"], default="smsa")
     parser.add_argument(
         "--extra", default="emot,indolem", help="comma-separated extra training sets: " + ", ".join(EXTRA_SETS)

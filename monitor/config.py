@@ -2,6 +2,10 @@
 
 Every problem is reported with its file and key, all at once. Unknown keys are errors. Secrets
 come only from `${ENV_VAR}` references, never written in the file itself.
+
+This module knows the shape of the main file and of the keys every plugin entry shares; what a
+plugin's own keys mean is its own business. `read_config` takes a `PluginCatalog` that
+validates those (monitor/app.py passes the real one), so configuration never imports a plugin.
 """
 
 from __future__ import annotations
@@ -9,44 +13,24 @@ from __future__ import annotations
 import os
 import re
 import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Any, ClassVar, Literal, Protocol
 
-from pydantic import (
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
-    Field,
-    ValidationError,
-    field_validator,
-    model_validator,
-)
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from monitor.errors import ConfigError, ConfigProblem, QueryError
+from monitor.errors import ConfigError, ConfigProblem, MonitorError
+from monitor.plugin import PluginOptions, UnknownPluginError
+from monitor.values import Duration, Severity
 
-PACKAGE_CONFIG = Path(__file__).resolve().parent.parent / "config"
-DEFAULT_CONFIG = PACKAGE_CONFIG / "monitor.toml"
-
-_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|h|d|w)\s*$")
-_UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
 _ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
-
-
-def parse_duration(value: Any) -> timedelta:
-    """'90s', '15m', '1h', '7d', '2w' or a number of seconds."""
-    if isinstance(value, timedelta):
-        return value
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return timedelta(seconds=value)
-    if isinstance(value, str):
-        match = _DURATION.match(value)
-        if match:
-            return timedelta(**{_UNITS[match.group(2)]: float(match.group(1))})
-    raise ValueError(f"bukan durasi yang dikenal: {value!r} (contoh: '30s', '15m', '1h', '7d')")
-
-
-Duration = Annotated[timedelta, BeforeValidator(parse_duration)]
+_ACTIVE_HOURS = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-3]):([0-5]\d)$")
+NAME_PATTERN = r"^[a-z0-9][a-z0-9_.-]*$"
+# Where a configuration is looked for when none is named, in order (see `find_config`).
+CONFIG_ENV = "MONITOR_CONFIG"
+CONFIG_CANDIDATES = (Path("config/monitor.toml"), Path("monitor.toml"))
 
 
 def expand_env(value: str) -> str:
@@ -61,7 +45,10 @@ def expand_env(value: str) -> str:
     return _ENV_REF.sub(lookup, value)
 
 
-def _expand_tree(node: Any, path: tuple[str | int, ...], problems: list[tuple[tuple, str]]) -> Any:
+Location = tuple[str | int, ...]
+
+
+def _expand_tree(node: Any, path: Location, problems: list[tuple[Location, str]]) -> Any:
     if isinstance(node, dict):
         return {k: _expand_tree(v, (*path, k), problems) for k, v in node.items()}
     if isinstance(node, list):
@@ -78,76 +65,61 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class PluginConfig(Strict):
-    """A plugin entry: common keys here, the rest validated by the plugin's own options model."""
+class PluginEntry(BaseModel):
+    """A plugin's table: `type` and the plugin's own keys, which its Options model validates.
+
+    Loading replaces the raw keys by the validated `options`; code that builds the plugin uses
+    those, never the raw table."""
 
     model_config = ConfigDict(extra="allow", frozen=True)
     type: str
+    options: PluginOptions | None = Field(default=None, exclude=True)
 
-    def options(self) -> dict[str, Any]:
+    def raw_options(self) -> dict[str, Any]:
         return dict(self.model_extra or {})
 
+    def validated(self) -> PluginOptions:
+        if self.options is None:
+            raise MonitorError(f"opsi plugin '{self.type}' belum divalidasi (muat konfigurasi lewat monitor.app)")
+        return self.options
 
-class SourceConfig(PluginConfig):
-    name: str = Field(pattern=r"^[a-z0-9][a-z0-9_.-]*$")
+
+class SourceConfig(PluginEntry):
+    """A `[[sources]]` entry. Scheduling keys are shared; the rest belong to the collector."""
+
+    name: str = Field(pattern=NAME_PATTERN)
     interval: Duration = timedelta(minutes=15)
     enabled: bool = True
-    # Channel label for every mention of this source ("news", "social", ...).
-    channel: str = "news"
 
 
-class StoreConfig(PluginConfig):
+class StoreConfig(PluginEntry):
     type: str = "sqlite"
 
 
-class AlerterConfig(PluginConfig):
+class ClassifierConfig(PluginEntry):
+    # "default": the model shipped in the package, "lexicon": the word-list baseline,
+    # "transformer": any local Hugging Face sequence-classification model.
+    type: str = "default"
+
+
+class AlerterConfig(PluginEntry):
     pass
 
 
-class ClassifierConfig(Strict):
-    # "default": the shipped model in models/, "lexicon": the word-list baseline,
-    # "transformer": any Hugging Face sequence-classification model in `model_path`.
-    sentiment: Literal["default", "lexicon", "transformer"] = "default"
-    model_path: str | None = None
-    # Model label -> positive/neutral/negative, for models whose labels differ.
-    labels: dict[str, Literal["positive", "neutral", "negative"]] = {}
-    batch_size: int = Field(default=64, ge=1, le=4096)
-    max_length: int = Field(default=128, ge=8, le=4096)
-    # Optional TOML file with the agency's own topic taxonomy (seed terms per topic).
-    taxonomy: str | None = None
+class RuleOptions(PluginOptions):
+    """The keys every rule file shares; each rule type's Options adds its own (monitor/rules/types/)."""
 
+    # Rule types whose numbers grow (counts, shares) escalate when they double; `any` reports
+    # each new mention instead.
+    counting: ClassVar[bool] = True
+    # False for rule types that need live state (a source's health) and cannot run on history.
+    backtestable: ClassVar[bool] = True
 
-RuleTypeName = Literal["any", "threshold", "spike", "negative_surge", "viral", "new_story", "coordinated", "silence"]
-
-_RULE_FILTERS = frozenset({"watchlists", "topics", "sentiment", "flags", "sources", "channels"})
-_WINDOWED = frozenset({"window", "delay"}) | _RULE_FILTERS
-# The keys each rule type uses beyond the common ones (name, type, description, severity,
-# alerters, cooldown, resolve_after, active_hours, escalate_factor). A key the type does not use
-# is an error, so a typo or a key copied from another rule never silently does nothing.
-RULE_TYPE_KEYS: dict[str, frozenset[str]] = {
-    "any": _WINDOWED | {"group_by"},
-    "threshold": _WINDOWED | {"group_by", "threshold", "unique_authors"},
-    "spike": _WINDOWED | {"group_by", "baseline_weeks", "factor", "min_count", "min_baseline", "direction"},
-    # The rule measures the negative share itself, so a sentiment filter would make it 100 %.
-    "negative_surge": (_WINDOWED - {"sentiment"})
-    | {"group_by", "min_share", "margin", "min_volume", "baseline_period"},
-    "viral": _WINDOWED | {"min_reach", "min_engagement", "min_growth"},
-    "new_story": _WINDOWED | {"min_mentions", "novelty"},
-    "coordinated": _WINDOWED | {"min_accounts", "similarity"},
-    "silence": frozenset({"sources", "max_quiet", "per_source"}),
-}
-_ACTIVE_HOURS = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-3]):([0-5]\d)$")
-
-
-class RuleConfig(Strict):
-    """One rule file in config/rules/: common keys, then the keys of each rule type (see
-    RULE_TYPE_KEYS and docs/rules.md)."""
-
-    name: str = Field(pattern=r"^[a-z0-9][a-z0-9_.-]*$")
-    type: RuleTypeName
+    name: str = Field(pattern=NAME_PATTERN)
+    type: str
     description: str = ""
-    severity: Literal["info", "warning", "critical"] = "warning"
-    alerters: list[str] = ["log"]
+    severity: Severity = Severity.WARNING
+    alerters: tuple[str, ...] = ("log",)
     # No new update alert sooner than this after the last one (escalations are never held back).
     cooldown: Duration = timedelta(minutes=30)
     # An open incident with no new firing for this long is resolved.
@@ -156,53 +128,6 @@ class RuleConfig(Strict):
     active_hours: str = ""
     # An incident whose numbers reach this multiple of the last reported ones escalates a level.
     escalate_factor: float = Field(default=2.0, gt=1)
-    # Filters (all rule types but `silence`; `silence` uses only `sources`).
-    watchlists: list[str] = []
-    topics: list[str] = []
-    sentiment: list[Literal["positive", "neutral", "negative"]] = []
-    flags: list[str] = []
-    sources: list[str] = []
-    channels: list[str] = []
-    window: Duration = timedelta(hours=1)
-    # Late-arriving data: evaluate the window that ended this long ago.
-    delay: Duration = timedelta(0)
-    # "" (one incident per rule) or one incident per value of a mention field.
-    group_by: Literal["", "source", "channel", "author", "watchlist", "topic"] = ""
-    # threshold: at least this many mentions (or distinct authors) in the window.
-    threshold: int = Field(default=1, ge=1)
-    unique_authors: bool = False
-    # spike: the window against the same hours of the same weekday over the last weeks.
-    baseline_weeks: int = Field(default=4, ge=1, le=12)
-    factor: float = Field(default=3.0, gt=1)
-    min_count: int = Field(default=10, ge=1)
-    min_baseline: float = Field(default=5.0, ge=0)
-    direction: Literal["up", "down", "both"] = "up"
-    # negative_surge: the negative share above min_share and above the baseline share + margin.
-    min_share: float = Field(default=0.5, gt=0, le=1)
-    margin: float = Field(default=0.2, ge=0, le=1)
-    min_volume: int = Field(default=20, ge=1)
-    baseline_period: Duration = timedelta(days=7)
-    # viral: bounds on one post's reach, engagement, or engagement growth per hour.
-    min_reach: int | None = Field(default=None, ge=1)
-    min_engagement: int | None = Field(default=None, ge=1)
-    min_growth: float | None = Field(default=None, gt=0)
-    # new_story: a story with at least min_mentions in the window and none in `novelty` before.
-    min_mentions: int = Field(default=5, ge=2)
-    novelty: Duration = timedelta(days=3)
-    # coordinated: this many accounts posting texts at least this similar (Jaccard) in the window.
-    min_accounts: int = Field(default=5, ge=2)
-    similarity: float = Field(default=0.8, ge=0.3, le=1)
-    # silence: a source (or, with per_source = false, every source) with nothing new this long.
-    max_quiet: Duration = timedelta(hours=2)
-    per_source: bool = True
-
-    @field_validator(*sorted(set().union(*RULE_TYPE_KEYS.values())))
-    @classmethod
-    def _key_fits_type(cls, value: Any, info: Any) -> Any:
-        kind = info.data.get("type")
-        if kind in RULE_TYPE_KEYS and info.field_name not in RULE_TYPE_KEYS[kind]:
-            raise ValueError(f"kunci '{info.field_name}' tidak dipakai oleh aturan bertipe '{kind}'")
-        return value
 
     @field_validator("active_hours")
     @classmethod
@@ -210,12 +135,6 @@ class RuleConfig(Strict):
         if value and not _ACTIVE_HOURS.match(value.strip()):
             raise ValueError(f"jam aktif harus berbentuk 'JJ:MM-JJ:MM', misalnya '06:00-22:00' (bukan {value!r})")
         return value.strip()
-
-    @model_validator(mode="after")
-    def _type_needs(self) -> RuleConfig:
-        if self.type == "viral" and not (self.min_reach or self.min_engagement or self.min_growth):
-            raise ValueError("aturan 'viral' butuh setidaknya satu dari 'min_reach', 'min_engagement', 'min_growth'")
-        return self
 
     @property
     def active_minutes(self) -> tuple[int, int] | None:
@@ -225,6 +144,21 @@ class RuleConfig(Strict):
             return None
         h1, m1, h2, m2 = (int(g) for g in match.groups())
         return h1 * 60 + m1, h2 * 60 + m2
+
+    @property
+    def evaluation_window(self) -> timedelta:
+        """How far back one evaluation looks; the engine never steps further than this."""
+        return timedelta(hours=1)
+
+    @property
+    def evaluation_delay(self) -> timedelta:
+        """Late-arriving data: the window judged at moment t ends at t - delay."""
+        return timedelta(0)
+
+    @property
+    def watched_watchlists(self) -> tuple[str, ...]:
+        """The watchlists the rule filters on (silences and alerts name them)."""
+        return ()
 
 
 class GeneralConfig(Strict):
@@ -252,12 +186,13 @@ class MonitorConfig(Strict):
     monitor: GeneralConfig = GeneralConfig()
     store: StoreConfig = StoreConfig()
     classifier: ClassifierConfig = ClassifierConfig()
-    sources: list[SourceConfig] = []
+    sources: tuple[SourceConfig, ...] = ()
     # name = query string (AND, OR, NOT, "phrases", prefix*, NEAR/n, title:, #tag) or a keyword list.
     watchlists: dict[str, str | list[str]] = {}
     alerters: dict[str, AlerterConfig] = {"log": AlerterConfig(type="log")}
     rules_dir: str = "rules"
-    rules: list[RuleConfig] = []
+    # Validated by each rule type's own Options (subclasses of RuleOptions).
+    rules: tuple[RuleOptions, ...] = ()
     # Where the config was read from; relative paths resolve against it.
     base_dir: Path = Path(".")
 
@@ -269,91 +204,149 @@ class MonitorConfig(Strict):
     def data_dir(self) -> Path:
         return self.resolve(self.monitor.data_dir)
 
+    @property
+    def shared_data(self) -> Path:
+        return self.resolve(self.monitor.shared_data)
+
     def source(self, name: str) -> SourceConfig:
         for source in self.sources:
             if source.name == name:
                 return source
         raise KeyError(name)
 
+    def rule(self, name: str) -> RuleOptions:
+        for rule in self.rules:
+            if rule.name == name:
+                return rule
+        known = ", ".join(sorted(r.name for r in self.rules)) or "(tidak ada)"
+        raise KeyError(f"aturan '{name}' tidak ada (aturan yang ada: {known})")
 
-def _key(loc: tuple[str | int, ...]) -> str:
+
+class PluginCatalog(Protocol):
+    """What configuration needs from the plugin families (monitor/app.py provides it)."""
+
+    def validate(self, family: str, type_name: str, raw: Mapping[str, Any]) -> PluginOptions:
+        """The plugin's options; raises UnknownPluginError or pydantic's ValidationError."""
+
+    def check_query(self, name: str, query: str | list[str]) -> None:
+        """Raises QueryError when a watchlist query does not parse."""
+
+
+def key_path(loc: Location) -> str:
     out = ""
     for part in loc:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
     return out or "(root)"
 
 
-def _problems(exc: ValidationError, file: str, prefix: tuple = ()) -> list[ConfigProblem]:
+# How a problem names the kind of plugin whose key it is.
+FAMILY_NAMES = {"rule": "aturan", "source": "sumber", "store": "penyimpanan", "classifier": "pengklasifikasi"}
+
+
+def validation_problems(
+    exc: ValidationError, file: str, prefix: Location = (), plugin: tuple[str, str] | None = None
+) -> list[ConfigProblem]:
+    """Pydantic's errors as problems with file and key; `plugin` (family, type) names whose keys
+    an unknown key was checked against."""
     problems = []
     for err in exc.errors():
         loc = (*prefix, *err["loc"])
         message = err["msg"]
-        if err["type"] == "extra_forbidden":
+        if err["type"] == "extra_forbidden" and plugin:
+            family, type_name = plugin
+            what = FAMILY_NAMES.get(family, family)
+            message = f"kunci '{err['loc'][-1]}' tidak dipakai oleh {what} bertipe '{type_name}' (tidak dikenal; salah ketik?)"
+        elif err["type"] == "extra_forbidden":
             message = "kunci tidak dikenal (salah ketik?)"
         elif message.startswith("Value error, "):
             message = message.removeprefix("Value error, ")
-        problems.append(ConfigProblem(file, _key(loc), message))
+        problems.append(ConfigProblem(file, key_path(loc), message))
     return problems
 
 
-def _plugin_problems(loc: tuple, entry: PluginConfig, registry: dict[str, type], file: str) -> list[ConfigProblem]:
-    """Validate one plugin entry's own options against its plugin's Options model."""
-    plugin = registry.get(entry.type)
-    if plugin is None:
-        known = ", ".join(sorted(registry))
-        return [ConfigProblem(file, _key((*loc, "type")), f"tipe '{entry.type}' tidak dikenal (pilihan: {known})")]
-    try:
-        plugin.Options.model_validate(entry.options())
-    except ValidationError as exc:
-        return _problems(exc, file, loc)
-    return []
+@dataclass
+class _Loader:
+    """Collects every problem of one configuration while it validates it."""
 
+    catalog: PluginCatalog
+    problems: list[ConfigProblem]
 
-def _source_problems(raw_sources: Any, file: str) -> tuple[list[SourceConfig], list[ConfigProblem]]:
-    """Sources one by one, so one broken entry does not hide the problems of the others."""
-    from monitor.collectors import COLLECTORS
-
-    if not isinstance(raw_sources, list):
-        return [], [ConfigProblem(file, "sources", "harus daftar [[sources]]")]
-    sources, problems = [], []
-    for i, raw in enumerate(raw_sources):
+    def options(self, family: str, file: str, loc: Location, type_name: str, raw: Mapping[str, Any]) -> Any:
         try:
-            source = SourceConfig.model_validate(raw)
+            return self.catalog.validate(family, type_name, raw)
+        except UnknownPluginError as exc:
+            known = ", ".join(exc.known)
+            self.problems.append(
+                ConfigProblem(file, key_path((*loc, "type")), f"tipe '{type_name}' tidak dikenal (pilihan: {known})")
+            )
         except ValidationError as exc:
-            problems += _problems(exc, file, ("sources", i))
-            continue
-        problems += _plugin_problems(("sources", i), source, COLLECTORS, file)
-        sources.append(source)
-    names = [s.name for s in sources]
-    for name in sorted({n for n in names if names.count(n) > 1}):
-        problems.append(ConfigProblem(file, "sources", f"nama sumber '{name}' dipakai lebih dari sekali"))
-    return sources, problems
+            self.problems.extend(validation_problems(exc, file, loc, (family, type_name)))
+        return None
 
+    def entry(self, family: str, file: str, loc: Location, entry: PluginEntry) -> Any:
+        options = self.options(family, file, loc, entry.type, entry.raw_options())
+        return entry.model_copy(update={"options": options}) if options is not None else entry
 
-def _watchlist_problems(config: MonitorConfig, file: str) -> list[ConfigProblem]:
-    """Every watchlist query must parse; each bad one is reported with its position."""
-    from monitor.rules.query import keywords_query, parse_query
+    def sources(self, raw_sources: Any, file: str) -> tuple[SourceConfig, ...]:
+        """Sources one by one, so one broken entry does not hide the problems of the others."""
+        if not isinstance(raw_sources, list):
+            self.problems.append(ConfigProblem(file, "sources", "harus daftar [[sources]]"))
+            return ()
+        sources = []
+        for i, raw in enumerate(raw_sources):
+            try:
+                source = SourceConfig.model_validate(raw)
+            except ValidationError as exc:
+                self.problems.extend(validation_problems(exc, file, ("sources", i)))
+                continue
+            sources.append(self.entry("source", file, ("sources", i), source))
+        names = [s.name for s in sources]
+        for name in sorted({n for n in names if names.count(n) > 1}):
+            self.problems.append(ConfigProblem(file, "sources", f"nama sumber '{name}' dipakai lebih dari sekali"))
+        return tuple(sources)
 
-    problems = []
-    for name, value in config.watchlists.items():
-        try:
-            parse_query(value) if isinstance(value, str) else keywords_query(value)
-        except QueryError as exc:
-            problems.append(ConfigProblem(file, f"watchlists.{name}", str(exc)))
-    return problems
+    def rules(self, rules_dir: Path) -> tuple[RuleOptions, ...]:
+        rules: list[RuleOptions] = []
+        if not rules_dir.is_dir():
+            return ()
+        for path in sorted(rules_dir.glob("*.toml")):
+            try:
+                raw = _read_toml(path)
+            except ConfigError as exc:
+                self.problems.extend(exc.problems)
+                continue
+            raw.setdefault("name", path.stem)
+            env_problems: list[tuple[Location, str]] = []
+            raw = _expand_tree(raw, (), env_problems)
+            self.problems.extend(ConfigProblem(str(path), key_path(loc), msg) for loc, msg in env_problems)
+            if not isinstance(raw.get("type"), str):
+                self.problems.append(ConfigProblem(str(path), "type", "wajib diisi: tipe aturan"))
+                continue
+            rule = self.options("rule", str(path), (), raw["type"], raw)
+            if rule is not None:
+                rules.append(rule)
+        names = [r.name for r in rules]
+        for name in sorted({n for n in names if names.count(n) > 1}):
+            self.problems.append(
+                ConfigProblem(str(rules_dir), "name", f"nama aturan '{name}' dipakai lebih dari sekali")
+            )
+        return tuple(rules)
 
-
-def _rule_problems(config: MonitorConfig) -> list[ConfigProblem]:
-    problems = []
-    for rule in config.rules:
-        where = f"rule '{rule.name}'"
-        for watchlist in rule.watchlists:
-            if watchlist not in config.watchlists:
-                problems.append(ConfigProblem(where, "watchlists", f"watchlist '{watchlist}' tidak ada"))
-        for alerter in rule.alerters:
-            if alerter not in config.alerters:
-                problems.append(ConfigProblem(where, "alerters", f"alerter '{alerter}' tidak ada"))
-    return problems
+    def references(self, config: MonitorConfig, file: str) -> None:
+        """Watchlist queries parse; every watchlist and alerter a rule names exists."""
+        for name, value in config.watchlists.items():
+            try:
+                self.catalog.check_query(name, value)
+            except MonitorError as exc:
+                self.problems.append(ConfigProblem(file, f"watchlists.{name}", str(exc)))
+        for rule in config.rules:
+            where = f"rule '{rule.name}'"
+            for watchlist in rule.watched_watchlists:
+                if watchlist not in config.watchlists:
+                    self.problems.append(ConfigProblem(where, "watchlists", f"watchlist '{watchlist}' tidak ada"))
+            for alerter in rule.alerters:
+                if alerter not in config.alerters:
+                    self.problems.append(ConfigProblem(where, "alerters", f"alerter '{alerter}' tidak ada"))
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
@@ -366,58 +359,50 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError([ConfigProblem(str(path), "(syntax)", f"TOML tidak valid: {exc}")]) from None
 
 
-def _load_rules(rules_dir: Path, problems: list[ConfigProblem]) -> list[RuleConfig]:
-    rules: list[RuleConfig] = []
-    if not rules_dir.is_dir():
-        return rules
-    for path in sorted(rules_dir.glob("*.toml")):
-        try:
-            raw = _read_toml(path)
-        except ConfigError as exc:
-            problems.extend(exc.problems)
-            continue
-        raw.setdefault("name", path.stem)
-        env_problems: list[tuple[tuple, str]] = []
-        raw = _expand_tree(raw, (), env_problems)
-        problems.extend(ConfigProblem(str(path), _key(loc), msg) for loc, msg in env_problems)
-        try:
-            rules.append(RuleConfig.model_validate(raw))
-        except ValidationError as exc:
-            problems.extend(_problems(exc, str(path)))
-    names = [r.name for r in rules]
-    for name in {n for n in names if names.count(n) > 1}:
-        problems.append(ConfigProblem(str(rules_dir), "name", f"nama aturan '{name}' dipakai lebih dari sekali"))
-    return rules
+def find_config(path: str | Path | None = None) -> Path | None:
+    """The file to read: the one named, else $MONITOR_CONFIG, else ./config/monitor.toml or
+    ./monitor.toml; None when there is none (the built-in defaults then apply)."""
+    if path:
+        return Path(path)
+    if os.environ.get(CONFIG_ENV):
+        return Path(os.environ[CONFIG_ENV])
+    return next((candidate for candidate in CONFIG_CANDIDATES if candidate.is_file()), None)
 
 
-def load_config(path: str | Path | None = None) -> MonitorConfig:
-    """Read, expand ${ENV} references, validate; raise ConfigError listing every problem."""
-    from monitor.alerters import ALERTERS
-    from monitor.store import STORES
-
-    config_path = Path(path) if path else DEFAULT_CONFIG
-    raw = _read_toml(config_path)
-    file = str(config_path)
-    env_problems: list[tuple[tuple, str]] = []
+def read_config(path: Path | None, catalog: PluginCatalog) -> MonitorConfig:
+    """Read, expand ${ENV} references, validate everything; raise ConfigError listing every
+    problem. `path` None: the built-in defaults (no sources, the log alerter)."""
+    raw = _read_toml(path) if path else {}
+    file = str(path) if path else "(bawaan)"
+    env_problems: list[tuple[Location, str]] = []
     raw = _expand_tree(raw, (), env_problems)
-    problems = [ConfigProblem(file, _key(loc), msg) for loc, msg in env_problems]
-    base_dir = config_path.resolve().parent
-    sources, source_problems = _source_problems(raw.pop("sources", []), file)
-    problems += source_problems
-    config = None
+    if "rules" in raw:
+        raw.pop("rules")
+        env_problems.append((("rules",), "aturan ditulis satu per file di folder rules_dir, bukan di file ini"))
+    loader = _Loader(catalog, [ConfigProblem(file, key_path(loc), msg) for loc, msg in env_problems])
+    base_dir = path.resolve().parent if path else Path.cwd()
+    sources = loader.sources(raw.pop("sources", []), file)
+    rules_dir = raw.get("rules_dir", "rules")
     try:
         config = MonitorConfig.model_validate({**raw, "base_dir": base_dir})
     except ValidationError as exc:
-        problems += _problems(exc, file)
-    rules_dir = raw.get("rules_dir", "rules")
-    rules = _load_rules(base_dir / rules_dir if isinstance(rules_dir, str) else base_dir / "rules", problems)
-    if config is None:
-        raise ConfigError(problems)
-    config = config.model_copy(update={"sources": sources, "rules": [*config.rules, *rules]})
-    problems += _plugin_problems(("store",), config.store, STORES, file)
-    for name, alerter in config.alerters.items():
-        problems += _plugin_problems(("alerters", name), alerter, ALERTERS, file)
-    problems += _watchlist_problems(config, file) + _rule_problems(config)
-    if problems:
-        raise ConfigError(problems)
+        loader.problems += validation_problems(exc, file)
+        loader.rules(base_dir / rules_dir if isinstance(rules_dir, str) and path else base_dir / "rules")
+        raise ConfigError(loader.problems) from None
+    rules = loader.rules(base_dir / config.rules_dir) if path else ()
+    config = config.model_copy(
+        update={
+            "sources": sources,
+            "rules": rules,
+            "store": loader.entry("store", file, ("store",), config.store),
+            "classifier": loader.entry("classifier", file, ("classifier",), config.classifier),
+            "alerters": {
+                name: loader.entry("alerter", file, ("alerters", name), entry)
+                for name, entry in config.alerters.items()
+            },
+        }
+    )
+    loader.references(config, file)
+    if loader.problems:
+        raise ConfigError(loader.problems)
     return config

@@ -56,11 +56,15 @@ class ClassifierError(MonitorError):
 
 
 class AlertDeliveryError(MonitorError):
-    """An alerter could not deliver; the alert stays in its outbox for a retry."""
+    """An alerter could not deliver; the alert stays in its outbox for a retry.
 
-    def __init__(self, alerter: str, message: str, *, retry_after: float | None = None):
+    `permanent`: retrying cannot fix it (a revoked token, a deleted channel) until someone
+    changes the configuration; the outbox stops retrying and reports it."""
+
+    def __init__(self, alerter: str, message: str, *, retry_after: float | None = None, permanent: bool = False):
         self.alerter = alerter
         self.retry_after = retry_after
+        self.permanent = permanent
         super().__init__(f"alerter '{alerter}': {message}")
 
 

@@ -16,8 +16,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from monitor.db import SqliteDB
 from monitor.records import Mention, dumps
-from monitor.statedb import SqliteDB
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS inbox (
@@ -66,7 +66,8 @@ class Inbox:
 
     def __init__(self, path: Path | str):
         self.path = Path(path)
-        self._store = SqliteDB(self.path, _SCHEMA)
+        self._store = SqliteDB(self.path)
+        self._store.ensure(_SCHEMA)
 
     def close(self) -> None:
         self._store.close()

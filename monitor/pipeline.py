@@ -13,25 +13,21 @@ from pathlib import Path
 
 import httpx
 
-from monitor.alerters import build_alerters
-from monitor.alerters.base import Alerter
-from monitor.alerters.outbox import DeliveryReport, Outbox
+from monitor.app import build_alerters, build_classifier, build_collectors, open_store, plugin_context
 from monitor.classify.base import Classifier
-from monitor.classify.factory import build_classifier
 from monitor.clock import Clock, SystemClock
-from monitor.collectors import build_collector
 from monitor.collectors.base import Collector
 from monitor.config import MonitorConfig
+from monitor.db import StateDB
+from monitor.delivery.alerter import Alerter
+from monitor.delivery.outbox import DeliveryReport, Outbox
+from monitor.enrich.enricher import Enricher
+from monitor.enrich.query import compile_watchlists
 from monitor.errors import MonitorError, StoreError
 from monitor.inbox import Inbox
-from monitor.records import EnrichedMention, Mention
+from monitor.plugin import PluginContext
 from monitor.rules.engine import EvaluationReport, RuleEngine
-from monitor.rules.query import MatchDocument, Watchlists, compile_watchlists
-from monitor.statedb import StateDB
-from monitor.store import open_store
 from monitor.store.base import MentionStore
-from monitor.text.dedupe import duplicate_fingerprint, story_id
-from monitor.text.normalize import normalize_for_match
 
 log = logging.getLogger(__name__)
 
@@ -71,58 +67,6 @@ class CycleReport:
         )
 
 
-class Enricher:
-    """Normalize, drop exact duplicates, classify in batches, tag watchlists and stories."""
-
-    def __init__(self, classifier: Classifier, watchlists: Watchlists, state: StateDB):
-        self.classifier = classifier
-        self.watchlists = watchlists
-        self.state = state
-
-    def enrich(self, mentions: list[Mention]) -> tuple[list[EnrichedMention], list[str]]:
-        """Return the enriched mentions and the ids dropped as duplicates."""
-        unique, duplicates, batch_prints = [], [], {}
-        for mention in mentions:
-            # Title and body are normalized once here and reused by dedupe, watchlists and stories.
-            title, body = normalize_for_match(mention.title), normalize_for_match(mention.text)
-            normalized = body if mention.title == mention.text else f"{title} {body}".strip()
-            fingerprint = duplicate_fingerprint(mention, normalized)
-            owner = batch_prints.get(fingerprint) or self._owner(fingerprint)
-            if owner and owner != mention.id:
-                duplicates.append(mention.id)
-                continue
-            batch_prints[fingerprint] = mention.id
-            unique.append((mention, title, body, normalized))
-        texts = [f"{m.title}. {m.text}" if m.title and m.title != m.text else m.text for m, *_ in unique]
-        classifications = self.classifier.classify(texts) if texts else []
-        enriched = [
-            EnrichedMention(
-                mention=m,
-                normalized_text=normalized,
-                classification=c,
-                watchlists=self.watchlists.match(
-                    MatchDocument.from_normalized(
-                        body, title=title, author=m.author, source=m.source, channel=m.channel
-                    )
-                ),
-                story_id=story_id(title, normalized),
-            )
-            for (m, title, body, normalized), c in zip(unique, classifications, strict=True)
-        ]
-        return enriched, duplicates
-
-    def remember(self, enriched: list[EnrichedMention]) -> None:
-        with self.state.transaction() as db:
-            db.executemany(
-                "INSERT OR IGNORE INTO fingerprints VALUES (?,?)",
-                [(duplicate_fingerprint(e.mention, e.normalized_text), e.id) for e in enriched],
-            )
-
-    def _owner(self, fingerprint: str) -> str | None:
-        rows = self.state.query("SELECT mention_id FROM fingerprints WHERE fingerprint = ?", (fingerprint,))
-        return rows[0][0] if rows else None
-
-
 class Pipeline:
     def __init__(
         self,
@@ -135,6 +79,7 @@ class Pipeline:
         collectors: dict[str, Collector],
         alerters: dict[str, Alerter],
         clock: Clock,
+        context: PluginContext | None = None,
     ):
         self.config = config
         self.inbox = inbox
@@ -144,7 +89,7 @@ class Pipeline:
         self.alerters = alerters
         self.clock = clock
         self.outbox = Outbox(state)
-        self.engine = RuleEngine(config, store, state, self.outbox, health=inbox.health)
+        self.engine = RuleEngine(config, store, state, self.outbox, health=inbox.health, context=context)
         self.enricher = Enricher(classifier, compile_watchlists(config.watchlists), state)
         # Collect jobs may overlap; the downstream stages run one at a time.
         self._downstream = threading.Lock()
@@ -179,22 +124,21 @@ class Pipeline:
                 pending = [m for m in self.inbox.pending(batch_size) if m.id not in report.failed]
                 if not pending:
                     return report
-                enriched, duplicates = self.enricher.enrich(pending)
+                batch = self.enricher.enrich(pending)
                 try:
-                    result = self.store.upsert(enriched)
+                    result = self.store.upsert(batch.mentions)
                 except StoreError as exc:
                     # Nothing is marked done: every mention stays in the inbox for the next run.
                     report.error = str(exc)
                     log.error("penyimpanan gagal; %d mention tetap di inbox: %s", len(pending), exc)
                     return report
-                stored = [e for e in enriched if e.id in set(result.stored)]
-                self.enricher.remember(stored)
-                self.inbox.mark_done([e.id for e in stored] + duplicates)
+                self.enricher.remember(batch.fingerprints, result.stored)
+                self.inbox.mark_done([*result.stored, *batch.duplicates])
                 if result.failed:
                     self.inbox.mark_failed(result.failed)
                     report.failed.update(result.failed)
-                report.stored += len(stored)
-                report.duplicates += len(duplicates)
+                report.stored += len(result.stored)
+                report.duplicates += len(batch.duplicates)
                 if len(pending) < batch_size and not result.failed:
                     return report
 
@@ -235,15 +179,15 @@ def build_pipeline(
     """Wire the configured parts; anything passed in replaces what the config would build."""
     data_dir: Path = config.data_dir
     data_dir.mkdir(parents=True, exist_ok=True)
-    http = http or httpx.Client(follow_redirects=True, headers={"User-Agent": config.monitor.user_agent})
-    collectors = {s.name: build_collector(s, config, http) for s in config.sources}
+    context = plugin_context(config, clock=clock or SystemClock(), http=(lambda: http) if http else None)
     return Pipeline(
         config,
         inbox=Inbox(data_dir / "inbox.sqlite3"),
         state=StateDB(data_dir / "state.sqlite3"),
-        store=store or open_store(config),
-        classifier=classifier or build_classifier(config.classifier, base_dir=config.base_dir),
-        collectors=collectors,
-        alerters=alerters if alerters is not None else build_alerters(config),
-        clock=clock or SystemClock(),
+        store=store or open_store(config, context),
+        classifier=classifier or build_classifier(config, context),
+        collectors=build_collectors(config, context),
+        alerters=alerters if alerters is not None else build_alerters(config, context),
+        clock=context.clock,
+        context=context,
     )

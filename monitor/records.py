@@ -5,10 +5,11 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import asdict, dataclass, field, fields, replace
-from datetime import UTC, datetime
-from enum import Enum
+from datetime import datetime
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from monitor.values import Sentiment, Severity, utc
 
 # Query parameters that only track campaigns; dropping them makes syndicated links collapse.
 _TRACKING_PARAMS = frozenset(
@@ -33,34 +34,6 @@ def mention_id(source: str, *, platform_id: str | None = None, url: str | None =
     else:
         key = f"{source}|text|{text.strip()}"
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
-
-
-def utc(dt: datetime) -> datetime:
-    """Naive datetimes are taken as UTC; aware ones are converted."""
-    if dt.tzinfo is None:
-        return dt.replace(tzinfo=UTC)
-    return dt.astimezone(UTC)
-
-
-class Sentiment(str, Enum):
-    POSITIVE = "positive"
-    NEUTRAL = "neutral"
-    NEGATIVE = "negative"
-
-
-class Severity(str, Enum):
-    INFO = "info"
-    WARNING = "warning"
-    CRITICAL = "critical"
-
-    @property
-    def rank(self) -> int:
-        return list(Severity).index(self)
-
-    def raised(self) -> Severity:
-        """One level up (critical stays critical): what an escalation does."""
-        levels = list(Severity)
-        return levels[min(self.rank + 1, len(levels) - 1)]
 
 
 @dataclass(frozen=True)
@@ -243,6 +216,31 @@ class Alert:
         for key in ("mention_ids", "watchlists", "alerters"):
             values[key] = tuple(values.get(key) or ())
         return cls(**values)
+
+
+@dataclass(frozen=True)
+class ThreadRef:
+    """Where an incident's conversation lives for one alerter: the channel and the first
+    message (a Slack channel and `ts`), and when that message was posted. Later alerts reply
+    to it."""
+
+    channel: str
+    message: str
+    opened_at: datetime | None = None
+
+    def to_json(self) -> dict[str, str | None]:
+        opened = self.opened_at.isoformat() if self.opened_at else None
+        return {"channel": self.channel, "message": self.message, "opened_at": opened}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> ThreadRef:
+        # "ts": threads recorded before ThreadRef existed kept Slack's own name.
+        opened = data.get("opened_at")
+        return cls(
+            str(data.get("channel") or ""),
+            str(data.get("message") or data.get("ts") or ""),
+            utc(datetime.fromisoformat(opened)) if opened else None,
+        )
 
 
 @dataclass(frozen=True)

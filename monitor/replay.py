@@ -25,15 +25,16 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from monitor.alerters.base import Alerter
 from monitor.classify.base import Classifier
 from monitor.clock import SimulatedClock
 from monitor.collectors.posts import post_to_mention
 from monitor.config import MonitorConfig
+from monitor.delivery.alerter import Alerter
 from monitor.incidents.book import IncidentBook, IncidentRow
 from monitor.pipeline import build_pipeline
-from monitor.records import Mention, utc
-from monitor.store.sqlite import SqliteStore
+from monitor.records import Mention
+from monitor.store.types.sqlite import SqliteStore
+from monitor.values import utc
 
 # The fields a CSV column can be mapped to: the JSONL fields of a post.
 FIELDS = (

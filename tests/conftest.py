@@ -29,7 +29,7 @@ def write_config(tmp_path: Path) -> Callable[..., Path]:
         rules_dir.mkdir(exist_ok=True)
         for rule_name, text in (rules or {}).items():
             (rules_dir / f"{rule_name}.toml").write_text(textwrap.dedent(text), encoding="utf-8")
-        head = 'rules_dir = "rules"\n[monitor]\ndata_dir = "var"\n[classifier]\nsentiment = "lexicon"\n'
+        head = 'rules_dir = "rules"\n[monitor]\ndata_dir = "var"\n[classifier]\ntype = "lexicon"\n'
         path = tmp_path / name
         path.write_text(head + textwrap.dedent(body), encoding="utf-8")
         return path
@@ -63,3 +63,14 @@ def make_mention(
         author=author,
         reach=reach,
     )
+
+
+def make_collector(type_name: str, name: str, *, base_dir: Path | None = None, **options: object):
+    """A collector exactly as a `[[sources]]` entry with these keys would build it."""
+    import httpx
+
+    from monitor.collectors import COLLECTORS
+    from monitor.plugin import PluginContext
+
+    context = PluginContext(base_dir=base_dir or Path.cwd(), http_factory=httpx.Client)
+    return COLLECTORS.build(type_name, name, COLLECTORS.validate(type_name, options), context)

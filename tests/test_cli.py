@@ -14,7 +14,8 @@ from datetime import UTC, datetime
 import pytest
 from localhttp import Reply
 
-from monitor.cli import EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, main
+from monitor.cli import main
+from monitor.cli.common import EXIT_OK, EXIT_PARTIAL, EXIT_USAGE
 
 
 def run(*args: str) -> tuple[int, str]:
@@ -109,7 +110,7 @@ def test_run_stops_cleanly_on_sigterm(write_config, http_server):
         f'[[sources]]\nname = "sosmed"\ntype = "file"\ninterval = "1h"\nurl = "{http_server.url("/posts")}"\n'
     )
     service = subprocess.Popen(
-        [sys.executable, "-m", "monitor.cli", "run", "--config", str(config)],
+        [sys.executable, "-m", "monitor", "run", "--config", str(config)],
         stderr=subprocess.PIPE,
         text=True,
         env={**os.environ},

@@ -1,11 +1,15 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 
-from monitor.config import DEFAULT_CONFIG, load_config, parse_duration
+from monitor.app import load_config
 from monitor.errors import ConfigError
+from monitor.values import parse_duration
+
+DEFAULT_CONFIG = Path(__file__).resolve().parents[1] / "config" / "monitor.toml"
 
 
 def problems(excinfo: pytest.ExceptionInfo[ConfigError]) -> list[str]:
@@ -78,7 +82,7 @@ def test_secrets_come_from_environment(write_config, monkeypatch):
         load_config(path)
     assert "${FEED_TOKEN}" in problems(excinfo)[0] and "sources[0].url" in problems(excinfo)[0]
     monkeypatch.setenv("FEED_TOKEN", "abc123")
-    assert load_config(path).sources[0].options()["url"] == "https://contoh.id/abc123/rss"
+    assert str(load_config(path).sources[0].validated().url) == "https://contoh.id/abc123/rss"  # type: ignore[attr-defined]
 
 
 def test_broken_toml_syntax(tmp_path):

@@ -73,7 +73,7 @@ def _posts_config(tmp_path: Path, count: int) -> Path:
         [monitor]
         data_dir = "var"
         [classifier]
-        sentiment = "lexicon"
+        type = "lexicon"
         [[sources]]
         name = "ekspor"
         type = "file"
@@ -101,7 +101,7 @@ def _done(tmp_path: Path) -> int:
 def test_sigkill_mid_batch_then_restart_loses_and_duplicates_nothing(tmp_path):
     total = 4000
     config = _posts_config(tmp_path, total)
-    command = [sys.executable, "-m", "monitor.cli", "once", "--config", str(config)]
+    command = [sys.executable, "-m", "monitor", "once", "--config", str(config)]
     worker = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 120
     while _done(tmp_path) == 0 and worker.poll() is None and time.monotonic() < deadline:
@@ -121,9 +121,9 @@ def test_crash_between_store_and_mark_done(tmp_path):
     config = _posts_config(tmp_path, 300)
     script = textwrap.dedent(f"""
         import os
-        from monitor.config import load_config
+        from monitor.app import load_config
         from monitor.pipeline import build_pipeline
-        from monitor.store import open_store
+        from monitor.app import open_store
 
         config = load_config({str(config)!r})
         real = open_store(config)
@@ -146,7 +146,7 @@ def test_crash_between_store_and_mark_done(tmp_path):
     assert crashed.returncode == 9, crashed.stderr
     assert len(_stored_ids(tmp_path)) == 100 and _done(tmp_path) == 0
     subprocess.run(
-        [sys.executable, "-m", "monitor.cli", "once", "--config", str(config)],
+        [sys.executable, "-m", "monitor", "once", "--config", str(config)],
         check=True,
         capture_output=True,
         timeout=300,

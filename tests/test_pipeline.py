@@ -9,10 +9,11 @@ from datetime import timedelta
 from conftest import T0
 from localhttp import Reply
 
-from monitor.alerters.log import LogAlerter
+from monitor.alerters.types.log import LogAlerter
+from monitor.app import load_config
 from monitor.clock import SimulatedClock
-from monitor.config import load_config
 from monitor.errors import StoreError
+from monitor.i18n import Messages
 from monitor.incidents.book import IncidentBook
 from monitor.pipeline import build_pipeline
 from monitor.store.base import MentionFilter
@@ -64,7 +65,7 @@ def posts(count: int, start_minute: int = 0) -> bytes:
 
 def build(write_config, http_server, clock, out):
     config = load_config(write_config(CONFIG.format(url=http_server.url("/posts")), rules=RULES))
-    alerter = LogAlerter("log", "id", "Asia/Jakarta", stream=out)
+    alerter = LogAlerter("log", Messages("id", "Asia/Jakarta"), stream=out)
     return build_pipeline(config, clock=clock, alerters={"log": alerter})
 
 

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from monitor.alerters.log import LogAlerter
-from monitor.config import load_config
-from monitor.i18n import local_time
+from monitor.alerters.types.log import LogAlerter
+from monitor.app import load_config
+from monitor.i18n import Messages
 from monitor.replay import load_history, parse_columns, replay
 
 CONFIG = """
@@ -20,7 +20,7 @@ CONFIG = """
 data_dir = "var"
 evaluate_interval = "5m"
 [classifier]
-sentiment = "lexicon"
+type = "lexicon"
 [watchlists]
 bansos = ["bansos", "blt", "bantuan sosial"]
 """
@@ -93,7 +93,7 @@ def test_replay_runs_the_whole_pipeline_and_reports_bad_lines(tmp_path: Path, co
         config,
         source,
         speed=60,
-        alerters={"log": LogAlerter("log", "id", "Asia/Jakarta", stream=out)},
+        alerters={"log": LogAlerter("log", Messages("id", "Asia/Jakarta"), stream=out)},
         sleep=waits.append,
     )
     assert report.problems == [
@@ -104,7 +104,7 @@ def test_replay_runs_the_whole_pipeline_and_reports_bad_lines(tmp_path: Path, co
     ]
     assert report.read == 5 and report.errors == []
     text = out.getvalue()
-    fired = local_time(datetime(2026, 11, 20, 1, 20, tzinfo=UTC), "Asia/Jakarta")  # 08:20 WIB
+    fired = Messages("id", "Asia/Jakarta").time(datetime(2026, 11, 20, 1, 20, tzinfo=UTC))  # 08:20 WIB
     assert f"Insiden baru: Keluhan bansos\n  3 mention dalam 1 jam (ambang 3)\n  {fired}" in text
     assert "Insiden baru: Unggahan bansos melesat — @akun3: Antrean bansos parah" in text
     assert "engagement naik" in text

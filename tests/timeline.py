@@ -13,16 +13,18 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from monitor.alerters.outbox import Outbox
 from monitor.clock import SimulatedClock
-from monitor.config import GeneralConfig, MonitorConfig, RuleConfig, SourceConfig
+from monitor.config import GeneralConfig, MonitorConfig, RuleOptions, SourceConfig
+from monitor.db import StateDB
+from monitor.delivery.outbox import Outbox
 from monitor.inbox import Inbox
 from monitor.incidents.book import IncidentBook, IncidentRow
-from monitor.records import Alert, Classification, EnrichedMention, Mention, Sentiment, mention_id
+from monitor.records import Alert, Classification, EnrichedMention, Mention, mention_id
+from monitor.rules import RULE_TYPES
 from monitor.rules.engine import EvaluationReport, RuleEngine
-from monitor.statedb import StateDB
-from monitor.store.sqlite import SqliteStore
+from monitor.store.types.sqlite import SqliteStore
 from monitor.text.normalize import normalize_for_match
+from monitor.values import Sentiment
 
 # Monday 23 November 2026, 08:00 WIB.
 T0 = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)
@@ -76,16 +78,19 @@ def enriched(
     return EnrichedMention(mention, normalize_for_match(text), classification, tuple(watchlists), story)
 
 
-def rule(**values: Any) -> RuleConfig:
+def rule(**values: Any) -> RuleOptions:
+    """A rule as its file would give it, validated by its type's own options."""
     values.setdefault("name", "aturan-uji")
-    return RuleConfig.model_validate(values)
+    options = RULE_TYPES.validate(values["type"], values)
+    assert isinstance(options, RuleOptions)
+    return options
 
 
 class Timeline:
     def __init__(
         self,
         folder: Path,
-        rules: list[RuleConfig],
+        rules: list[RuleOptions],
         *,
         sources: Iterable[str] = (),
         start: datetime = T0,
@@ -96,8 +101,8 @@ class Timeline:
         self.clock = SimulatedClock(start)
         self.config = MonitorConfig(
             monitor=GeneralConfig(data_dir=str(folder), evaluate_interval=interval, language=language),
-            sources=[SourceConfig(name=s, type="rss", url="http://127.0.0.1/x") for s in sources],
-            rules=rules,
+            sources=tuple(SourceConfig(name=s, type="rss", url="http://127.0.0.1/x") for s in sources),
+            rules=tuple(rules),
             base_dir=folder,
         )
         self.store = SqliteStore(folder / "mentions.sqlite3")

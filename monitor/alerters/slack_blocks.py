@@ -19,17 +19,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 from urllib.parse import quote, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, field_validator
+from pydantic import field_validator
 
-from monitor import i18n
-from monitor.records import Alert, PostRef, Severity
-
-if TYPE_CHECKING:
-    from monitor.config import MonitorConfig
+from monitor.i18n import Messages
+from monitor.plugin import PluginContext, PluginOptions
+from monitor.records import Alert, PostRef
+from monitor.values import Severity
 
 Language = Literal["id", "en"]
 # header: the incident's first message (edited by later alerts); reply: a later alert in the
@@ -45,45 +44,6 @@ POST_TITLE_MAX = 180
 TOP_POSTS = 3
 TOP_SOURCES = 5
 
-# Words only the Slack message uses; the shared ones (severity, event, sentiment, section
-# labels) come from monitor.i18n so every alerter says the same thing.
-STRINGS: dict[str, dict[str, str]] = {
-    "id": {
-        "status.open": "Berlangsung",
-        "status.resolved": "Selesai",
-        "label.severity": "Tingkat",
-        "label.status": "Status",
-        "label.count": "Jumlah mention",
-        "label.opened": "Dibuka",
-        "label.updated": "Diperbarui",
-        "label.incident": "Insiden",
-        "kibana": "Lihat di Kibana",
-        "change.up": "naik {pct}%",
-        "change.down": "turun {pct}%",
-        "change.same": "sama seperti biasanya",
-        "change.from_zero": "naik dari nol",
-        "untitled": "(tanpa judul)",
-        "sentence": "{count} mention cocok dengan aturan {rule} pada {window}.",
-    },
-    "en": {
-        "status.open": "Ongoing",
-        "status.resolved": "Resolved",
-        "label.severity": "Severity",
-        "label.status": "Status",
-        "label.count": "Mentions",
-        "label.opened": "Opened",
-        "label.updated": "Updated",
-        "label.incident": "Incident",
-        "kibana": "Open in Kibana",
-        "change.up": "up {pct}%",
-        "change.down": "down {pct}%",
-        "change.same": "same as usual",
-        "change.from_zero": "up from zero",
-        "untitled": "(untitled)",
-        "sentence": "{count} mentions matched rule {rule} in {window}.",
-    },
-}
-
 SEVERITY_EMOJI = {Severity.INFO: "🔵", Severity.WARNING: "🟠", Severity.CRITICAL: "🔴"}
 EVENT_EMOJI = {"opened": "🆕", "updated": "🔁", "escalated": "⏫", "resolved": "✅"}
 RESOLVED_EMOJI = "✅"
@@ -94,8 +54,6 @@ _ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
 _FORMATTING = str.maketrans({"*": "∗", "~": "∼", "`": "ˋ"})
 _EDGE_UNDERSCORE = re.compile(r"(?<!\w)_|_(?!\w)")
 _BROADCAST = re.compile(r"@(?=(?:channel|here|everyone)\b)", re.IGNORECASE)
-# Indonesian numbers: "." groups thousands, "," marks decimals.
-_ID_DIGITS = str.maketrans(",.", ".,")
 _WHITESPACE = re.compile(r"\s+")
 # Characters allowed unencoded in a link target; `|`, `<`, `>`, spaces and quotes are encoded so a
 # URL cannot end the link early or smuggle in its own label.
@@ -134,22 +92,13 @@ def mrkdwn(text: str) -> dict[str, Any]:
     return {"type": "mrkdwn", "text": text, "verbatim": True}
 
 
-@dataclass(frozen=True)
-class RenderSettings:
-    language: Language = "id"
-    timezone: str = "Asia/Jakarta"
-    # Link to the Kibana view; {rule}, {incident}, {from} and {to} (ISO UTC) are filled in.
-    kibana_url: str | None = None
-
-
-class RenderOptions(BaseModel):
+class RenderOptions(PluginOptions):
     """The presentation options both Slack alerters accept."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     # None: the general `[monitor]` language and time zone.
     language: Language | None = None
     timezone: str | None = None
+    # Link to the Kibana view; {rule}, {incident}, {from} and {to} (ISO UTC) are filled in.
     kibana_url: str | None = None
 
     @field_validator("timezone")
@@ -169,12 +118,9 @@ class RenderOptions(BaseModel):
             raise ValueError("harus berupa URL http:// atau https://")
         return value
 
-    def render_settings(self, config: MonitorConfig) -> RenderSettings:
-        return RenderSettings(
-            language=self.language or config.monitor.language,
-            timezone=self.timezone or config.monitor.timezone,
-            kibana_url=self.kibana_url,
-        )
+    def renderer(self, context: PluginContext) -> MessageRenderer:
+        messages = Messages(self.language or context.language, self.timezone or context.timezone)
+        return MessageRenderer(messages, self.kibana_url)
 
 
 @dataclass(frozen=True)
@@ -188,65 +134,51 @@ class SlackMessage:
 class MessageRenderer:
     """Renders alerts in one language and time zone."""
 
-    def __init__(self, settings: RenderSettings):
-        self.settings = settings
-        self._strings = STRINGS[settings.language]
-        self._zone = ZoneInfo(settings.timezone)
-
-    def t(self, key: str, **values: Any) -> str:
-        template = self._strings.get(key) or i18n.t(self.settings.language, key)
-        return template.format(**values) if values else template
+    def __init__(self, messages: Messages, kibana_url: str | None = None):
+        self.say = messages
+        self.kibana_url = kibana_url
 
     # -- numbers and times -------------------------------------------------------------------
 
     def number(self, value: float) -> str:
-        text = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
-        if self.settings.language == "id":
-            text = text.translate(_ID_DIGITS)
-        return text
+        return self.say.number(value)
 
     def time(self, moment: datetime, *, with_date: bool = True) -> str:
-        return i18n.local_time(moment, self.settings.timezone, self.settings.language, with_date=with_date)
+        return self.say.time(moment, with_date=with_date)
 
     def window(self, alert: Alert) -> str:
         start, end = alert.window_start, alert.window_end
         if start is None or end is None:
             return self.time(alert.fired_at)
-        same_day = start.astimezone(self._zone).date() == end.astimezone(self._zone).date()
-        first = self.time(start)
-        if same_day:
-            # "27 Nov 2026, 13.00–14.00 WIB": one date, one zone label.
-            return f"{first.rsplit(' ', 1)[0]}–{self.time(end, with_date=False)}"
-        return f"{first} – {self.time(end)}"
+        return self.say.span(start, end)
 
     # -- pieces ------------------------------------------------------------------------------
 
     def severity(self, severity: Severity) -> str:
-        return f"{SEVERITY_EMOJI[severity]} {self.t(f'severity.{severity.value}').capitalize()}"
+        return f"{SEVERITY_EMOJI[severity]} {self.say(f'severity.{severity.value}').capitalize()}"
 
     def event(self, event: str) -> str:
-        # i18n hands back the key for an event it does not know: show the bare event then.
-        label = self.t(f"event.{event}").removeprefix("event.")
+        label = self.say(f"event.{event}") if self.say.has(f"event.{event}") else event
         return f"{EVENT_EMOJI.get(event, '•')} {label}"
 
     def count_line(self, alert: Alert) -> str:
-        parts = [f"{self.number(alert.count)} {self.t('mentions')}"]
+        parts = [f"{self.number(alert.count)} {self.say('alert.mentions')}"]
         if alert.baseline is not None:
-            parts.append(f"{self.t('baseline')} {self.number(round(alert.baseline, 1))}")
+            parts.append(f"{self.say('alert.baseline')} {self.number(round(alert.baseline, 1))}")
             parts.append(self.change(alert.count, alert.baseline))
         return " · ".join(parts)
 
     def change(self, count: int, baseline: float) -> str:
         if baseline <= 0:
-            return self.t("change.from_zero") if count > 0 else self.t("change.same")
+            return self.say("alert.change.from_zero") if count > 0 else self.say("alert.change.same")
         pct = round((count - baseline) / baseline * 100)
         if pct == 0:
-            return self.t("change.same")
-        return self.t("change.up" if pct > 0 else "change.down", pct=self.number(abs(pct)))
+            return self.say("alert.change.same")
+        return self.say("alert.change.up" if pct > 0 else "alert.change.down", pct=self.number(abs(pct)))
 
     def sentiment_line(self, split: dict[str, int]) -> str:
         order = ("negative", "neutral", "positive")
-        known = [f"{self.t(k)} {self.number(split[k])}" for k in order if k in split]
+        known = [f"{self.say(f'sentiment.{k}')} {self.number(split[k])}" for k in order if k in split]
         other = [f"{mrkdwn_text(k)} {self.number(v)}" for k, v in sorted(split.items()) if k not in order]
         return " · ".join(known + other) or "–"
 
@@ -254,21 +186,21 @@ class MessageRenderer:
         """What happened, in one sentence: the rule's own summary, else one built from the numbers."""
         if alert.summary.strip():
             return one_line(alert.summary)
-        return self.t("sentence", count=self.number(alert.count), rule=alert.rule, window=self.window(alert))
+        return self.say("alert.sentence", count=self.number(alert.count), rule=alert.rule, window=self.window(alert))
 
     def post_line(self, rank: int, post: PostRef) -> str:
-        title = truncate(one_line(post.title), POST_TITLE_MAX) or self.t("untitled")
+        title = truncate(one_line(post.title), POST_TITLE_MAX) or self.say("alert.untitled")
         details = [mrkdwn_text(one_line(post.source))]
         if post.author:
             details.append(mrkdwn_text(one_line(post.author)))
         if post.reach is not None:
-            details.append(f"{self.t('reach')} {self.number(post.reach)}")
+            details.append(f"{self.say('alert.reach')} {self.number(post.reach)}")
         if post.published_at is not None:
             details.append(self.time(post.published_at))
         return f"{rank}. {mrkdwn_link(post.url, title)}\n      {' · '.join(details)}"
 
     def kibana_link(self, alert: Alert) -> str | None:
-        template = self.settings.kibana_url
+        template = self.kibana_url
         if not template:
             return None
         start = alert.window_start or alert.fired_at
@@ -282,15 +214,15 @@ class MessageRenderer:
         url = template
         for placeholder, value in values.items():
             url = url.replace(placeholder, quote(value, safe=""))
-        return mrkdwn_link(url, self.t("kibana"))
+        return mrkdwn_link(url, self.say("alert.kibana"))
 
     # -- whole messages ----------------------------------------------------------------------
 
     def header_title(self, alert: Alert) -> str:
         if alert.event == "resolved":
-            badge = f"{RESOLVED_EMOJI} {self.t('status.resolved').upper()}"
+            badge = f"{RESOLVED_EMOJI} {self.say('status.resolved').upper()}"
         else:
-            badge = f"{SEVERITY_EMOJI[alert.severity]} {self.t(f'severity.{alert.severity.value}')}"
+            badge = f"{SEVERITY_EMOJI[alert.severity]} {self.say(f'severity.{alert.severity.value}')}"
         return truncate(one_line(f"{badge} · {alert.title}"), HEADER_MAX)
 
     def render(self, alert: Alert, style: Style, *, opened_at: datetime | None = None) -> SlackMessage:
@@ -310,7 +242,7 @@ class MessageRenderer:
             blocks.append(
                 {
                     "type": "section",
-                    "text": mrkdwn(truncate(f"*{self.t('sources')}*\n" + "\n".join(lines), SECTION_MAX)),
+                    "text": mrkdwn(truncate(f"*{self.say('alert.sources')}*\n" + "\n".join(lines), SECTION_MAX)),
                 }
             )
         if alert.top_posts:
@@ -318,7 +250,7 @@ class MessageRenderer:
             blocks.append(
                 {
                     "type": "section",
-                    "text": mrkdwn(truncate(f"*{self.t('posts')}*\n" + "\n".join(lines), SECTION_MAX)),
+                    "text": mrkdwn(truncate(f"*{self.say('alert.posts')}*\n" + "\n".join(lines), SECTION_MAX)),
                 }
             )
         if alert.watchlists:
@@ -326,36 +258,36 @@ class MessageRenderer:
             blocks.append(
                 {
                     "type": "context",
-                    "elements": [mrkdwn(truncate(f"*{self.t('watchlists')}:* {names}", FIELD_MAX))],
+                    "elements": [mrkdwn(truncate(f"*{self.say('alert.watchlists')}:* {names}", FIELD_MAX))],
                 }
             )
         blocks.append({"type": "context", "elements": [mrkdwn(self._footer(alert, style, opened_at))]})
         return SlackMessage(text=self.fallback(alert, style), blocks=blocks)
 
     def _facts(self, alert: Alert) -> list[dict[str, Any]]:
-        status = self.t("status.resolved") if alert.event == "resolved" else self.t("status.open")
+        status = self.say("status.resolved") if alert.event == "resolved" else self.say("status.open")
         if alert.event == "resolved":
             status = f"{RESOLVED_EMOJI} {status}"
         rule = mrkdwn_text(one_line(alert.rule))
         if alert.group_key:
             rule += f" · {mrkdwn_text(one_line(alert.group_key))}"
         facts = [
-            ("label.severity", self.severity(alert.severity)),
-            ("label.status", status),
-            ("label.count", self.count_line(alert)),
-            ("sentiment", self.sentiment_line(alert.sentiment_split)),
-            ("window", self.window(alert)),
-            ("rule", rule),
+            ("alert.severity", self.severity(alert.severity)),
+            ("alert.status", status),
+            ("alert.count", self.count_line(alert)),
+            ("alert.sentiment", self.sentiment_line(alert.sentiment_split)),
+            ("alert.window", self.window(alert)),
+            ("alert.rule", rule),
         ]
-        return [mrkdwn(truncate(f"*{self.t(label)}*\n{value}", FIELD_MAX)) for label, value in facts]
+        return [mrkdwn(truncate(f"*{self.say(label)}*\n{value}", FIELD_MAX)) for label, value in facts]
 
     def _footer(self, alert: Alert, style: Style, opened_at: datetime | None) -> str:
         parts = []
         if style == "header" and opened_at is not None:
-            parts.append(f"{self.t('label.opened')} {self.time(opened_at)}")
-        parts.append(f"{self.t('label.updated')} {self.time(alert.fired_at)}")
+            parts.append(f"{self.say('alert.opened')} {self.time(opened_at)}")
+        parts.append(f"{self.say('alert.updated')} {self.time(alert.fired_at)}")
         if alert.incident_id:
-            parts.append(f"{self.t('label.incident')} {mrkdwn_text(alert.incident_id)}")
+            parts.append(f"{self.say('alert.incident')} {mrkdwn_text(alert.incident_id)}")
         kibana = self.kibana_link(alert)
         if kibana:
             parts.append(kibana)

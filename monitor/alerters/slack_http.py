@@ -18,15 +18,16 @@ from http.client import HTTPException
 from typing import Any
 from urllib.error import URLError
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler, RateLimitErrorRetryHandler
 from slack_sdk.http_retry.handler import RetryHandler
 from slack_sdk.http_retry.request import HttpRequest
 from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
 
-from monitor.config import Duration
 from monitor.errors import AlertDeliveryError
+from monitor.plugin import PluginOptions
+from monitor.values import Duration
 
 # Exceptions that mean "no answer": the request may or may not have been processed.
 TRANSPORT_ERRORS = (OSError, HTTPException)
@@ -37,9 +38,8 @@ class SlackDeliveryError(AlertDeliveryError):
     configuration (token, channel, scopes); retrying them only delays the report."""
 
     def __init__(self, alerter: str, message: str, *, code: str, permanent: bool, retry_after: float | None = None):
-        super().__init__(alerter, message, retry_after=retry_after)
+        super().__init__(alerter, message, retry_after=retry_after, permanent=permanent)
         self.code = code
-        self.permanent = permanent
 
 
 # Error codes (Web API `error`, or an incoming webhook's response body) that retrying cannot fix.
@@ -142,10 +142,8 @@ class BoundedRateLimitRetryHandler(RateLimitErrorRetryHandler):
         return wait is None or wait <= self.max_wait
 
 
-class TransportOptions(BaseModel):
+class TransportOptions(PluginOptions):
     """The connection options both Slack alerters accept."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     timeout: Duration = timedelta(seconds=10)
     # In-process 429 retries, and the longest Retry-After waited out in-process.

@@ -13,9 +13,10 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 
 from monitor.classify.taxonomy import DEFAULT_FLAGS, DEFAULT_TOPICS, KeywordTagger
-from monitor.records import Classification, Sentiment
+from monitor.records import Classification
 from monitor.text.language import detect_language
 from monitor.text.normalize import normalize_for_match
+from monitor.values import Sentiment
 
 POSITIVE = frozenset(
     """

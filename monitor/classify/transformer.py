@@ -1,6 +1,6 @@
 """Sentiment from any Hugging Face sequence-classification model in a local directory.
 
-The shipped default (`models/sentiment-id-small`) is one such directory; a user can point the
+The shipped default (`monitor/classify/sentiment-id-small`) is one such directory; a user can point the
 configuration at another (an IndoBERT sentiment model downloaded once) with a label mapping.
 torch and transformers are imported only when a model is loaded, so the rest of the monitor
 starts without them.
@@ -28,8 +28,9 @@ from monitor.classify.taxonomy import DEFAULT_FLAGS, DEFAULT_TOPICS, KeywordTagg
 from monitor.classify.textprep import PREPROCESS_VERSION, prepare, repair_unicode
 from monitor.classify.wordvec import WordVectorHead
 from monitor.errors import ClassifierError
-from monitor.records import Classification, Sentiment
+from monitor.records import Classification
 from monitor.text.normalize import normalize_for_match
+from monitor.values import Sentiment
 
 log = logging.getLogger(__name__)
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
+from monitor.plugin import PluginOptions
 from monitor.records import Mention
 
 
@@ -24,3 +25,10 @@ class Collector(Protocol):
 
     def collect(self, cursor: dict[str, Any], now: datetime) -> CollectResult:
         """Raise SourceError for a failure of the whole source (unreachable, HTTP error, garbage)."""
+
+
+class CollectorOptions(PluginOptions):
+    """Keys every collector accepts besides its own."""
+
+    # Channel label for every mention of this source ("news", "social", ...).
+    channel: str = "news"

@@ -13,19 +13,11 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-import httpx
-from pydantic import BaseModel, ConfigDict, Field, model_validator
-
-from monitor.collectors.base import CollectResult
-from monitor.errors import SourceError
-from monitor.records import Mention, mention_id, utc
+from monitor.records import Mention, mention_id
 from monitor.text.normalize import clean_text
-
-if TYPE_CHECKING:
-    from monitor.config import MonitorConfig, SourceConfig
+from monitor.values import utc
 
 _ENGAGEMENT_KEYS = ("likes", "shares", "comments", "retweets", "replies", "engagement")
 
@@ -87,59 +79,3 @@ def parse_jsonl(lines: list[str], *, source: str, channel: str, now: datetime, f
         except ValueError as exc:
             problems.append(f"baris {number}: {exc}")
     return ParsedLines(tuple(mentions), tuple(problems))
-
-
-class PostsCollector:
-    """JSON Lines of posts from a local file (read incrementally) or an HTTP URL."""
-
-    class Options(BaseModel):
-        model_config = ConfigDict(extra="forbid")
-        path: str | None = None
-        url: str | None = None
-        timeout: float = Field(default=20.0, gt=0)
-        max_bytes: int = Field(default=20_000_000, ge=1_000)
-
-        @model_validator(mode="after")
-        def _one_location(self) -> PostsCollector.Options:
-            if (self.path is None) == (self.url is None):
-                raise ValueError("isi tepat satu dari 'path' atau 'url'")
-            return self
-
-    def __init__(self, source: SourceConfig, options: Options, base_dir: Path, client: httpx.Client):
-        self.name = source.name
-        self.channel = source.channel
-        self.options = options
-        self.path = (base_dir / options.path) if options.path else None
-        self.client = client
-
-    @classmethod
-    def from_config(cls, source: SourceConfig, config: MonitorConfig, client: httpx.Client) -> PostsCollector:
-        return cls(source, cls.Options.model_validate(source.options()), config.base_dir, client)
-
-    def collect(self, cursor: dict[str, Any], now: datetime) -> CollectResult:
-        if self.path is not None:
-            return self._collect_file(cursor, now)
-        try:
-            response = self.client.get(self.options.url, timeout=self.options.timeout)
-        except httpx.HTTPError as exc:
-            raise SourceError(self.name, f"tidak bisa mengambil {self.options.url}: {exc}") from None
-        if response.status_code >= 400:
-            raise SourceError(self.name, f"HTTP {response.status_code} dari {self.options.url}")
-        if len(response.content) > self.options.max_bytes:
-            raise SourceError(self.name, f"respons lebih dari {self.options.max_bytes} byte")
-        text = response.content.decode("utf-8", errors="replace")
-        parsed = parse_jsonl(text.splitlines(), source=self.name, channel=self.channel, now=now)
-        return CollectResult(parsed.mentions, {}, parsed.problems)
-
-    def _collect_file(self, cursor: dict[str, Any], now: datetime) -> CollectResult:
-        assert self.path is not None
-        try:
-            lines = self.path.read_text(encoding="utf-8", errors="replace").splitlines()
-        except OSError as exc:
-            raise SourceError(self.name, f"tidak bisa membaca {self.path}: {exc.strerror}") from None
-        # The cursor is the number of lines already taken: appended lines are read next time.
-        done = int(cursor.get("lines", 0))
-        if done > len(lines):  # the file was replaced by a shorter one: start over
-            done = 0
-        parsed = parse_jsonl(lines[done:], source=self.name, channel=self.channel, now=now, first_line=done + 1)
-        return CollectResult(parsed.mentions, {"lines": len(lines)}, parsed.problems)

@@ -9,11 +9,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TextIO
 
-from monitor.alerters.log import LogAlerter
+from monitor.alerters.types.log import LogAlerter
+from monitor.app import load_config
 from monitor.clock import SimulatedClock
-from monitor.config import MonitorConfig, load_config
+from monitor.config import MonitorConfig
 from monitor.demo.server import DemoServer
-from monitor.i18n import local_time, t
+from monitor.i18n import Messages
 from monitor.incidents.book import IncidentBook
 from monitor.pipeline import build_pipeline
 from monitor.records import Incident
@@ -47,14 +48,10 @@ def run_demo(out: TextIO, data_dir: Path | None = None) -> DemoResult:
     clock = SimulatedClock(DEMO_START)
     with DemoServer(clock, DEMO_START) as server:
         config = load_demo_config(server.url, data_dir)
-        zone, language = config.monitor.timezone, config.monitor.language
-        alerters = {"log": LogAlerter("log", language, zone, stream=out)}
+        say = Messages(config.monitor.language, config.monitor.timezone)
+        alerters = {"log": LogAlerter("log", say, stream=out)}
         pipeline = build_pipeline(config, clock=clock, alerters=alerters)
-        print(
-            f"Demo: Kota Tirtamulya, {local_time(DEMO_START, zone)} sampai "
-            f"{local_time(DEMO_START + DURATION, zone)} (waktu simulasi, langkah 15 menit)\n",
-            file=out,
-        )
+        print(say("demo.head", start=say.time(DEMO_START), end=say.time(DEMO_START + DURATION)) + "\n", file=out)
         alerts = 0
         try:
             while clock.now() <= DEMO_START + DURATION:
@@ -75,21 +72,28 @@ def run_demo(out: TextIO, data_dir: Path | None = None) -> DemoResult:
             )
         finally:
             pipeline.close()
-    _summary(result, out, language, zone)
+    _summary(result, out, say)
     return result
 
 
-def _summary(result: DemoResult, out: TextIO, language: str, zone: str) -> None:
-    print("\n=== Ringkasan untuk tim krisis ===", file=out)
-    print(f"Insiden ({len(result.incidents)}):", file=out)
+def _summary(result: DemoResult, out: TextIO, say: Messages) -> None:
+    print("\n" + say("demo.summary"), file=out)
+    print(say("demo.incidents", n=len(result.incidents)), file=out)
     for incident in result.incidents:
-        status = "terbuka" if incident.status == "open" else f"selesai {local_time(incident.resolved_at, zone)}"
-        print(
-            f"  [{t(language, 'severity.' + incident.severity.value)}] {incident.title}: "
-            f"{incident.count} mention, dibuka {local_time(incident.opened_at, zone)}, {status}",
-            file=out,
+        if incident.status == "open" or incident.resolved_at is None:
+            status = say("incidents.open")
+        else:
+            status = say("incidents.resolved", at=say.time(incident.resolved_at))
+        line = say(
+            "demo.incident",
+            severity=say("severity." + incident.severity.value),
+            title=incident.title,
+            count=incident.count,
+            opened=say.time(incident.opened_at),
+            status=status,
         )
-    print(f"Mention tersimpan: {result.stored}; peringatan terkirim: {result.alerts}", file=out)
-    print("Sentimen: " + ", ".join(f"{t(language, s)} {n}" for s, n in result.sentiment), file=out)
-    print("Topik: " + ", ".join(f"{s} {n}" for s, n in result.topics), file=out)
-    print(f"Penyimpanan: {result.store}", file=out)
+        print(line, file=out)
+    print(say("demo.stored", stored=result.stored, alerts=result.alerts), file=out)
+    print(say("demo.sentiment", split=", ".join(f"{say('sentiment.' + s)} {n}" for s, n in result.sentiment)), file=out)
+    print(say("demo.topics", topics=", ".join(f"{s} {n}" for s, n in result.topics)), file=out)
+    print(say("demo.store", store=result.store), file=out)

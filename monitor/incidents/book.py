@@ -12,10 +12,51 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 
-from monitor.config import RuleConfig
-from monitor.records import Incident, Severity
-from monitor.rules.types import Finding
-from monitor.statedb import StateDB
+from monitor.config import RuleOptions
+from monitor.db import Row, StateDB
+from monitor.i18n import Messages
+from monitor.records import Incident
+from monitor.values import Severity
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS incidents (
+    id TEXT PRIMARY KEY,
+    rule TEXT NOT NULL,
+    group_key TEXT NOT NULL,
+    severity TEXT NOT NULL,
+    status TEXT NOT NULL,
+    opened_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    last_alert_at TEXT NOT NULL,
+    count INTEGER NOT NULL,
+    title TEXT NOT NULL,
+    resolved_at TEXT
+);
+CREATE UNIQUE INDEX IF NOT EXISTS incidents_open ON incidents(rule, group_key) WHERE status = 'open';
+CREATE TABLE IF NOT EXISTS incident_events (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    incident_id TEXT NOT NULL,
+    at TEXT NOT NULL,
+    event TEXT NOT NULL,
+    severity TEXT NOT NULL,
+    count INTEGER NOT NULL,
+    summary TEXT NOT NULL,
+    alert_id TEXT,
+    -- Why the alert was not delivered (a silence, an acknowledgement); NULL when it was queued.
+    suppressed TEXT
+);
+CREATE INDEX IF NOT EXISTS incident_events_incident ON incident_events(incident_id, seq);
+"""
+# Columns added after the first release, added on open when missing, so a state file from an
+# older version keeps its incidents.
+_MIGRATIONS = (
+    ("incidents", "acked_at", "TEXT"),
+    ("incidents", "acked_by", "TEXT"),
+    ("incidents", "ack_note", "TEXT"),
+    # Whether any alert of the incident was delivered (not silenced): the first one that is
+    # becomes the thread's header.
+    ("incidents", "announced", "INTEGER NOT NULL DEFAULT 1"),
+)
 
 _COLUMNS = (
     "id, rule, group_key, severity, status, opened_at, updated_at, last_alert_at, count, title, resolved_at,"
@@ -52,7 +93,7 @@ class IncidentEvent:
     suppressed: str | None
 
 
-def _row(row: tuple) -> IncidentRow:
+def _row(row: Row) -> IncidentRow:
     (
         id_,
         rule,
@@ -88,6 +129,7 @@ def _row(row: tuple) -> IncidentRow:
 class IncidentBook:
     def __init__(self, state: StateDB):
         self.state = state
+        state.ensure(_SCHEMA, _MIGRATIONS)
 
     # -- reading -------------------------------------------------------------------------------
     def open_incident(self, rule: str, group_key: str) -> IncidentRow | None:
@@ -135,14 +177,15 @@ class IncidentBook:
         ]
 
     # -- lifecycle -----------------------------------------------------------------------------
-    def apply(self, rule: RuleConfig, finding: Finding, now: datetime, title: str) -> tuple[IncidentRow, str | None]:
-        """Record a finding; return the incident and the event to alert on (None: stay quiet)."""
-        current = self.open_incident(rule.name, finding.group_key)
+    def apply(
+        self, rule: RuleOptions, group_key: str, count: int, now: datetime, title: str
+    ) -> tuple[IncidentRow, str | None]:
+        """Record that `rule` fired for `group_key` with `count`; return the incident and the
+        event to alert on (None: stay quiet)."""
+        current = self.open_incident(rule.name, group_key)
         if current is None:
-            digest = hashlib.sha256(f"{rule.name}|{finding.group_key}|{now.isoformat()}".encode()).hexdigest()[:20]
-            incident = Incident(
-                digest, rule.name, finding.group_key, Severity(rule.severity), "open", now, now, finding.count, title
-            )
+            digest = hashlib.sha256(f"{rule.name}|{group_key}|{now.isoformat()}".encode()).hexdigest()[:20]
+            incident = Incident(digest, rule.name, group_key, Severity(rule.severity), "open", now, now, count, title)
             with self.state.transaction() as db:
                 db.execute(
                     f"INSERT INTO incidents ({_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,NULL,NULL,NULL,0)",
@@ -165,19 +208,15 @@ class IncidentBook:
         event = None
         severity = incident.severity
         # A rule of type `any` reports every new mention; counting rules report growth only.
-        counting = rule.type != "any"
-        grew = finding.count > incident.count if counting else finding.count > 0
-        if (
-            counting
-            and finding.count >= rule.escalate_factor * max(incident.count, 1)
-            and severity != Severity.CRITICAL
-        ):
+        counting = rule.counting
+        grew = count > incident.count if counting else count > 0
+        if counting and count >= rule.escalate_factor * max(incident.count, 1) and severity != Severity.CRITICAL:
             severity = severity.raised()
             event = "escalated"
         elif grew and current.acked_at is None and (not counting or now - current.last_alert_at >= rule.cooldown):
             event = "updated"
-        count = max(finding.count, incident.count) if counting else incident.count + finding.count
-        updated = incident.with_update(updated_at=now, count=count if event else incident.count, severity=severity)
+        total = max(count, incident.count) if counting else incident.count + count
+        updated = incident.with_update(updated_at=now, count=total if event else incident.count, severity=severity)
         last_alert = now if event else current.last_alert_at
         with self.state.transaction() as db:
             db.execute(
@@ -200,7 +239,7 @@ class IncidentBook:
             current.announced,
         ), event
 
-    def resolve_quiet(self, rule: RuleConfig, now: datetime) -> list[IncidentRow]:
+    def resolve_quiet(self, rule: RuleOptions, now: datetime) -> list[IncidentRow]:
         resolved = []
         for row in self.state.query(
             f"SELECT {_COLUMNS} FROM incidents WHERE rule = ? AND status = 'open'", (rule.name,)
@@ -226,7 +265,9 @@ class IncidentBook:
                 )
         return resolved
 
-    def acknowledge(self, id_prefix: str, *, now: datetime, by: str = "", note: str = "") -> IncidentRow:
+    def acknowledge(
+        self, id_prefix: str, *, now: datetime, by: str = "", note: str = "", say: Messages | None = None
+    ) -> IncidentRow:
         """The team has it: no more update alerts, until it escalates or resolves."""
         row = self.find(id_prefix)
         if row.incident.status != "open":
@@ -244,7 +285,7 @@ class IncidentBook:
                     "acknowledged",
                     row.incident.severity.value,
                     row.incident.count,
-                    f"di-ack oleh {by or 'tim'}" + (f": {note}" if note else ""),
+                    _ack_summary(say or Messages(), by, note),
                 ),
             )
         return IncidentRow(row.incident, row.last_alert_at, now, by, note, row.announced)
@@ -276,3 +317,8 @@ class IncidentBook:
             )
             if suppressed is None:
                 db.execute("UPDATE incidents SET announced = 1 WHERE id = ?", (incident.id,))
+
+
+def _ack_summary(say: Messages, by: str, note: str) -> str:
+    summary = say("incidents.acked_note", by=by or say("incidents.team"))
+    return f"{summary}: {note}" if note else summary

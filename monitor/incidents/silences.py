@@ -16,9 +16,20 @@ from dataclasses import dataclass
 from datetime import datetime
 from fnmatch import fnmatchcase
 
-from monitor.statedb import StateDB
+from monitor.db import Row, StateDB
 
 WATCHLIST_PREFIX = "watchlist:"
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS silences (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    pattern TEXT NOT NULL,
+    until TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    removed_at TEXT
+);
+"""
 
 
 @dataclass(frozen=True)
@@ -45,7 +56,7 @@ class Silence:
         return not group_part or fnmatchcase(group_key.lower(), group_part)
 
 
-def _silence(row: tuple) -> Silence:
+def _silence(row: Row) -> Silence:
     id_, pattern, until, reason, by, created, removed = row
     return Silence(
         int(id_),
@@ -64,6 +75,7 @@ _COLUMNS = "id, pattern, until, reason, created_by, created_at, removed_at"
 class SilenceBook:
     def __init__(self, state: StateDB):
         self.state = state
+        state.ensure(_SCHEMA)
 
     def add(self, pattern: str, until: datetime, reason: str, *, now: datetime, created_by: str = "") -> Silence:
         pattern = pattern.strip()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from monitor.i18n import local_time, t
+from monitor.i18n import Messages
 from monitor.incidents.book import IncidentRow
 from monitor.incidents.silences import Silence
 
@@ -12,40 +12,52 @@ from monitor.incidents.silences import Silence
 SHORT_ID = 8
 
 
-def format_incidents(rows: list[IncidentRow], *, zone: str, language: str = "id") -> str:
+def format_incidents(rows: list[IncidentRow], say: Messages) -> str:
     if not rows:
-        return "Tidak ada insiden."
+        return say("incidents.none")
     lines = []
     for row in rows:
         incident = row.incident
         if incident.status == "resolved" and incident.resolved_at:
-            state = f"selesai {local_time(incident.resolved_at, zone)}"
+            state = say("incidents.resolved", at=say.time(incident.resolved_at))
         elif row.acked_at:
-            state = f"terbuka, di-ack {row.acked_by or 'tim'} {local_time(row.acked_at, zone)}"
+            state = say("incidents.acked", by=row.acked_by or say("incidents.team"), at=say.time(row.acked_at))
         else:
-            state = "terbuka"
+            state = say("incidents.open")
+        details = say(
+            "incidents.line",
+            count=incident.count,
+            opened=say.time(incident.opened_at),
+            updated=say.time(incident.updated_at),
+            state=state,
+        )
         lines.append(
-            f"{incident.id[:SHORT_ID]}  [{t(language, 'severity.' + incident.severity.value)}] {incident.title}\n"
-            f"          {incident.count} · dibuka {local_time(incident.opened_at, zone)} · "
-            f"terakhir menyala {local_time(incident.updated_at, zone)} · {state}"
+            f"{incident.id[:SHORT_ID]}  [{say('severity.' + incident.severity.value)}] {incident.title}\n"
+            f"          {details}"
         )
     return "\n".join(lines)
 
 
-def format_silences(silences: list[Silence], *, now: datetime, zone: str) -> str:
+def format_silences(silences: list[Silence], *, now: datetime, say: Messages) -> str:
     if not silences:
-        return "Tidak ada silence aktif."
+        return say("silences.none")
     lines = []
     for silence in silences:
         if silence.removed_at:
-            state = f"dihapus {local_time(silence.removed_at, zone)}"
+            state = say("silences.removed", at=say.time(silence.removed_at))
         elif not silence.active(now):
-            state = "berakhir"
+            state = say("silences.ended")
         else:
-            state = "aktif"
-        by = f" oleh {silence.created_by}" if silence.created_by else ""
-        lines.append(
-            f"#{silence.id}  {silence.pattern}  sampai {local_time(silence.until, zone)} ({state}){by}: "
-            f"{silence.reason}"
+            state = say("silences.active")
+        by = say("silences.by", by=silence.created_by) if silence.created_by else ""
+        line = say(
+            "silences.line",
+            id=silence.id,
+            pattern=silence.pattern,
+            until=say.time(silence.until),
+            state=state,
+            by=by,
+            reason=silence.reason,
         )
+        lines.append(line)
     return "\n".join(lines)

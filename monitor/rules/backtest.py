@@ -12,11 +12,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from monitor.alerters.outbox import Outbox
-from monitor.config import MonitorConfig, RuleConfig
-from monitor.i18n import local_time, t
+from monitor.config import MonitorConfig, RuleOptions
+from monitor.db import StateDB
+from monitor.delivery.outbox import Outbox
+from monitor.i18n import Messages
 from monitor.rules.engine import RuleEngine
-from monitor.statedb import StateDB
 from monitor.store.base import MentionStore
 
 # A backtest of a year at 5-minute steps is 100k evaluations; past this the step grows.
@@ -49,7 +49,7 @@ class BacktestResult:
 
 def backtest_rule(
     config: MonitorConfig,
-    rule: RuleConfig | str,
+    rule: RuleOptions | str,
     store: MentionStore,
     start: datetime,
     end: datetime,
@@ -58,16 +58,14 @@ def backtest_rule(
 ) -> BacktestResult:
     """Evaluate `rule` at every step in [start, end] over `store`; return what would have fired."""
     if isinstance(rule, str):
-        matches = [r for r in config.rules if r.name == rule]
-        if not matches:
-            known = ", ".join(sorted(r.name for r in config.rules)) or "(tidak ada)"
-            raise KeyError(f"aturan '{rule}' tidak ada (aturan yang ada: {known})")
-        rule = matches[0]
-    if rule.type == "silence":
-        raise ValueError("aturan 'silence' tidak bisa diuji atas riwayat: kesehatan sumber di masa lalu tidak disimpan")
+        rule = config.rule(rule)
+    if not rule.backtestable:
+        raise ValueError(
+            f"aturan '{rule.name}' (tipe {rule.type}) tidak bisa diuji atas riwayat: butuh keadaan langsung"
+        )
     if end <= start:
         raise ValueError("--to harus setelah --from")
-    step = step or min(rule.window, config.monitor.evaluate_interval)
+    step = step or min(rule.evaluation_window, config.monitor.evaluate_interval)
     if (end - start) / step > MAX_STEPS:
         step = (end - start) / MAX_STEPS
     result = BacktestResult(rule.name, start, end, step)
@@ -95,18 +93,16 @@ def backtest_rule(
     return result
 
 
-def format_backtest(result: BacktestResult, *, zone: str, language: str = "id") -> str:
+def format_backtest(result: BacktestResult, say: Messages) -> str:
     """The report `monitor rules test` prints, in local time."""
-    head = (
-        f"Aturan '{result.rule}' dari {local_time(result.start, zone)} sampai {local_time(result.end, zone)} "
-        f"(langkah {int(result.step.total_seconds() // 60)} menit)"
-    )
+    step = say.duration(result.step)
+    head = say("backtest.head", rule=result.rule, start=say.time(result.start), end=say.time(result.end), step=step)
     if not result.firings:
-        return head + "\nTidak akan pernah menyala pada periode ini."
-    lines = [head, f"{result.incidents} insiden, {len(result.firings)} peringatan:"]
+        return head + "\n" + say("backtest.never")
+    lines = [head, say("backtest.count", incidents=result.incidents, alerts=len(result.firings))]
     for firing in result.firings:
-        event = t(language, "event." + firing.event)
-        severity = t(language, "severity." + firing.severity)
+        event = say("event." + firing.event)
+        severity = say("severity." + firing.severity)
         group = f" [{firing.group_key[:40]}]" if firing.group_key else ""
-        lines.append(f"  {local_time(firing.at, zone)}  {event:<13} {severity:<10}{group} {firing.summary}")
+        lines.append(f"  {say.time(firing.at)}  {event:<13} {severity:<10}{group} {firing.summary}")
     return "\n".join(lines)

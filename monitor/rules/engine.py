@@ -3,7 +3,8 @@
 After a restart the engine walks the time it missed in steps no longer than the rule's window,
 so what happened while the monitor was down still fires. For each step the incident update, the
 alert in the outbox (or its silenced record), the rule's memory and its progress are committed in
-one transaction, so a crash never sends twice nor loses an alert.
+one transaction, so a crash never sends twice nor loses an alert. The engine owns the
+`rule_runs` and `rule_seen` tables of the state file.
 """
 
 from __future__ import annotations
@@ -11,31 +12,38 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from monitor.alerters.outbox import Outbox
-from monitor.config import MonitorConfig, RuleConfig
-from monitor.i18n import local_time
+from monitor.config import MonitorConfig, RuleOptions
+from monitor.db import StateDB
+from monitor.delivery.outbox import Outbox
+from monitor.i18n import Messages
 from monitor.inbox import SourceHealth
 from monitor.incidents.book import IncidentBook, IncidentRow
 from monitor.incidents.silences import SilenceBook
+from monitor.plugin import PluginContext
 from monitor.records import Alert, EnrichedMention, PostRef
+from monitor.rules import RULE_TYPES, RuleType
+from monitor.rules.base import Finding, RuleContext
 from monitor.rules.memory import RuleMemory
-from monitor.rules.messages import say
-from monitor.rules.types import RULE_TYPES, Finding, RuleContext
-from monitor.statedb import StateDB
 from monitor.store.base import MentionStore
 
 log = logging.getLogger(__name__)
 
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS rule_runs (rule TEXT PRIMARY KEY, evaluated_until TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS rule_seen (rule TEXT NOT NULL, mention_id TEXT NOT NULL, PRIMARY KEY (rule, mention_id));
+"""
 # A monitor down for months must not replay thousands of windows on start: past this many steps
 # the steps grow (never beyond the rule's window, so no moment goes unseen) ...
 MAX_GAP_STEPS = 288
 # ... and a gap longer than this many windows is evaluated only for its most recent part.
 MAX_GAP_WINDOWS = 2016
+# How many of a finding's mentions an alert summarizes (sentiment split, sources, top posts).
+ALERT_SAMPLE = 200
 
 
 @dataclass
@@ -46,7 +54,7 @@ class EvaluationReport:
     errors: list[str] = field(default_factory=list)
 
 
-def in_active_hours(rule: RuleConfig, moment: datetime, zone: str) -> bool:
+def in_active_hours(rule: RuleOptions, moment: datetime, zone: str) -> bool:
     window = rule.active_minutes
     if window is None:
         return True
@@ -65,16 +73,27 @@ class RuleEngine:
         outbox: Outbox,
         *,
         health: Callable[[], list[SourceHealth]] | None = None,
+        context: PluginContext | None = None,
     ):
         self.config = config
         self.store = store
         self.state = state
         self.outbox = outbox
         self.health = health
+        self.context = context or PluginContext(timezone=config.monitor.timezone, language=config.monitor.language)
+        self.say = Messages(config.monitor.language, config.monitor.timezone)
         self.incidents = IncidentBook(state)
         self.silences = SilenceBook(state)
+        self._types: dict[str, RuleType] = {}
+        state.ensure(_SCHEMA)
 
-    def evaluate(self, now: datetime, rules: list[RuleConfig] | None = None) -> EvaluationReport:
+    def rule_type(self, rule: RuleOptions) -> RuleType:
+        """The rule's evaluator, built on first use (its module imported then)."""
+        if rule.name not in self._types:
+            self._types[rule.name] = RULE_TYPES.build(rule.type, rule.name, rule, self.context)
+        return self._types[rule.name]
+
+    def evaluate(self, now: datetime, rules: Sequence[RuleOptions] | None = None) -> EvaluationReport:
         report = EvaluationReport()
         for rule in rules if rules is not None else self.config.rules:
             try:
@@ -86,7 +105,7 @@ class RuleEngine:
                 report.errors.append(f"aturan '{rule.name}': {exc}")
         return report
 
-    def evaluation_points(self, rule: RuleConfig, now: datetime) -> list[datetime]:
+    def evaluation_points(self, rule: RuleOptions, now: datetime) -> list[datetime]:
         """The moments to evaluate: `now`, preceded by steps through the gap since the last run."""
         rows = self.state.query("SELECT evaluated_until FROM rule_runs WHERE rule = ?", (rule.name,))
         if not rows:
@@ -94,7 +113,7 @@ class RuleEngine:
         last = datetime.fromisoformat(rows[0][0])
         if now <= last:
             return []
-        window = rule.window if rule.type != "silence" else rule.max_quiet
+        window = rule.evaluation_window
         earliest = max(last, now - window * MAX_GAP_WINDOWS)
         if earliest > last:
             log.warning(
@@ -113,9 +132,9 @@ class RuleEngine:
             moment -= step
         return sorted(points)
 
-    def evaluate_rule(self, rule: RuleConfig, now: datetime) -> EvaluationReport:
+    def evaluate_rule(self, rule: RuleOptions, now: datetime) -> EvaluationReport:
         outcome = EvaluationReport()
-        rule_type = RULE_TYPES[rule.type]
+        rule_type = self.rule_type(rule)
         zone = self.config.monitor.timezone
         sources = tuple(s.name for s in self.config.sources if s.enabled)
         for moment in self.evaluation_points(rule, now):
@@ -125,19 +144,19 @@ class RuleEngine:
             # begin again is judged then, so an ongoing situation is reported in the morning.
             active = in_active_hours(rule, moment, zone)
             if active:
-                end = moment - rule.delay
+                end = moment - rule.evaluation_delay
                 ctx = RuleContext(
                     self.store,
-                    end - rule.window,
+                    end - rule.evaluation_window,
                     end,
                     moment,
-                    self._already_seen,
+                    lambda ids, name=rule.name: self._already_seen(name, ids),
                     memory,
+                    self.say,
                     self.health,
                     sources,
-                    self.config.monitor.language,
                 )
-                findings = rule_type.evaluate(rule, ctx)
+                findings = rule_type.evaluate(ctx)
             with self.state.transaction() as db:
                 for finding in findings:
                     self._record(rule, finding, moment, outcome)
@@ -152,33 +171,28 @@ class RuleEngine:
         return outcome
 
     def _already_seen(self, rule: str, ids: list[str]) -> set[str]:
-        seen: set[str] = set()
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            rows = self.state.query(
-                f"SELECT mention_id FROM rule_seen WHERE rule = ? AND mention_id IN ({marks})", (rule, *chunk)
-            )
-            seen.update(r[0] for r in rows)
-        return seen
+        rows = self.state.query_in(
+            "SELECT mention_id FROM rule_seen WHERE rule = ? AND mention_id IN ({marks})", (rule,), ids
+        )
+        return {str(r[0]) for r in rows}
 
-    def _record(self, rule: RuleConfig, finding: Finding, now: datetime, outcome: EvaluationReport) -> None:
+    def _record(self, rule: RuleOptions, finding: Finding, now: datetime, outcome: EvaluationReport) -> None:
         title = rule.description or rule.name
         if finding.group_key or finding.label:
             title = f"{title} — {finding.label or finding.group_key}"
-        row, event = self.incidents.apply(rule, finding, now, title)
+        row, event = self.incidents.apply(rule, finding.group_key, finding.count, now, title)
         if event is not None:
             self._dispatch(rule, row, self._alert(rule, row, event, finding, now), outcome)
 
-    def _dispatch(self, rule: RuleConfig, row: IncidentRow, alert: Alert, outcome: EvaluationReport) -> None:
+    def _dispatch(self, rule: RuleOptions, row: IncidentRow, alert: Alert, outcome: EvaluationReport) -> None:
         """Queue the alert, or record why not: a silence, or an incident nobody was told about."""
         incident = row.incident
-        silence = self.silences.matching(rule.name, incident.group_key, tuple(rule.watchlists), alert.fired_at)
+        silence = self.silences.matching(rule.name, incident.group_key, rule.watched_watchlists, alert.fired_at)
         reason = None
         if silence:
-            reason = f"dibungkam #{silence.id} sampai {local_time(silence.until, self.config.monitor.timezone)}: {silence.reason}"
+            reason = self.say("rule.silenced", id=silence.id, until=self.say.time(silence.until), reason=silence.reason)
         elif alert.event == "resolved" and not row.announced:
-            reason = "insiden tidak pernah dikirim (seluruhnya dibungkam)"
+            reason = self.say("rule.never_announced")
         elif alert.event != "opened" and not row.announced:
             # Its opening was silenced: the first alert the team gets must be the thread's header.
             alert = _as_event(alert, "opened")
@@ -191,14 +205,14 @@ class RuleEngine:
         self.outbox.enqueue(alert)
         outcome.alerts.append(alert)
 
-    def _alert(self, rule: RuleConfig, row: IncidentRow, event: str, finding: Finding, now: datetime) -> Alert:
+    def _alert(self, rule: RuleOptions, row: IncidentRow, event: str, finding: Finding, now: datetime) -> Alert:
         incident = row.incident
-        if finding.mention_ids:
-            mentions = [m for m in (self.store.get(i) for i in finding.mention_ids[:200]) if m]
+        if finding.mentions:
+            mentions = list(finding.mentions[:ALERT_SAMPLE])
             split = dict(Counter(m.classification.sentiment.value for m in mentions if m.classification.sentiment))
             sources = tuple(Counter(m.mention.source for m in mentions).most_common(3))
         else:
-            mentions = [hit.mention for hit in self.store.search(finding.filter, limit=200)]
+            mentions = [hit.mention for hit in self.store.search(finding.filter, limit=ALERT_SAMPLE)]
             split = dict(self.store.terms("sentiment", finding.filter, size=3))
             sources = tuple(self.store.terms("source", finding.filter, size=3))
         key = f"{rule.name}|{finding.group_key}|{event}|{now.isoformat()}|{finding.count}"
@@ -219,26 +233,25 @@ class RuleEngine:
             sentiment_split=split,
             top_sources=sources,
             top_posts=top_posts(mentions),
-            watchlists=tuple(rule.watchlists),
+            watchlists=rule.watched_watchlists,
             mention_ids=finding.mention_ids,
             alerters=tuple(rule.alerters),
         )
 
-    def _resolved_alert(self, rule: RuleConfig, row: IncidentRow, now: datetime) -> Alert:
+    def _resolved_alert(self, rule: RuleOptions, row: IncidentRow, now: datetime) -> Alert:
         incident = row.incident
-        quiet_since = local_time(incident.updated_at, self.config.monitor.timezone)
         return Alert(
             id=hashlib.sha256(f"{incident.id}|resolved".encode()).hexdigest()[:24],
             rule=rule.name,
             severity=incident.severity,
             title=incident.title,
-            summary=say(self.config.monitor.language, "resolved", since=quiet_since),
+            summary=self.say("rule.resolved", since=self.say.time(incident.updated_at)),
             fired_at=now,
             group_key=incident.group_key,
             incident_id=incident.id,
             event="resolved",
             count=incident.count,
-            watchlists=tuple(rule.watchlists),
+            watchlists=rule.watched_watchlists,
             alerters=tuple(rule.alerters),
         )
 

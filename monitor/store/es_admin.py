@@ -14,9 +14,9 @@ from pathlib import Path
 import httpx
 
 from monitor.errors import MonitorError, StoreError
-from monitor.records import utc
-from monitor.store.elasticsearch import ElasticsearchStore
 from monitor.store.mappings import mapping_properties
+from monitor.store.types.elasticsearch import ElasticsearchStore
+from monitor.values import utc
 
 KIBANA_DIR = Path(__file__).resolve().parent.parent.parent / "config" / "kibana"
 # The data view in the shipped objects points at the default alias; import rewrites it.

@@ -11,11 +11,12 @@ from pydantic import ValidationError
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from monitor.alerters.slack import EVENT_TYPE, SlackAlerter, SlackOptions
 from monitor.alerters.slack_http import SlackDeliveryError
-from monitor.alerters.webhook import SlackWebhookAlerter, SlackWebhookOptions
-from monitor.config import GeneralConfig, MonitorConfig
-from monitor.records import Alert, PostRef, Severity
+from monitor.alerters.types.slack import EVENT_TYPE, SlackAlerter, SlackOptions
+from monitor.alerters.types.slack_webhook import SlackWebhookAlerter, SlackWebhookOptions
+from monitor.plugin import PluginContext
+from monitor.records import Alert, PostRef, ThreadRef
+from monitor.values import Severity
 
 from .fake_slack import FakeSlack, Fault, markup
 
@@ -99,7 +100,7 @@ def resolution() -> Alert:
     )
 
 
-def make_slack(slack: FakeSlack, config: MonitorConfig | None = None, **options: Any) -> SlackAlerter:
+def make_slack(slack: FakeSlack, context: PluginContext | None = None, **options: Any) -> SlackAlerter:
     values = {
         "token": slack.token,
         "channel": CHANNEL,
@@ -108,7 +109,7 @@ def make_slack(slack: FakeSlack, config: MonitorConfig | None = None, **options:
         "timeout": "5s",
         **options,
     }
-    return SlackAlerter.from_options("slack", SlackOptions.model_validate(values), config or MonitorConfig())
+    return SlackAlerter.build("slack", SlackOptions.model_validate(values), context or PluginContext())
 
 
 def texts(message: dict[str, Any]) -> str:
@@ -140,7 +141,7 @@ def test_first_alert_posts_an_indonesian_block_kit_message(slack: FakeSlack) -> 
     thread = make_slack(slack).deliver(make_alert(), None)
 
     [message] = slack.messages(CHANNEL)
-    assert thread["channel"] == CHANNEL and thread["ts"] == message["ts"]
+    assert thread.channel == CHANNEL and thread.message == message["ts"]
     assert message["blocks"][0] == {
         "type": "header",
         "text": {
@@ -187,10 +188,10 @@ def test_later_alerts_reply_in_the_thread_and_edit_the_header(slack: FakeSlack) 
     thread = alerter.deliver(make_alert(), None)
 
     assert alerter.deliver(escalation(), thread) == thread
-    [reply] = slack.thread(CHANNEL, thread["ts"])
+    [reply] = slack.thread(CHANNEL, thread.message)
     assert reply["subtype"] == "thread_broadcast"  # an escalation also shows in the channel
     assert "⏫ Eskalasi" in texts(reply) and "130 mention" in texts(reply)
-    header = header_of(slack, thread["ts"])
+    header = header_of(slack, thread.message)
     assert header["blocks"][0]["text"]["text"].startswith("🔴 KRITIS · ")
     assert "130 mention · biasanya 12 · naik 983%" in texts(header)
     assert "Dibuka 17 Agu 2025, 14.05 WIB" in texts(header)  # opening time kept
@@ -198,10 +199,10 @@ def test_later_alerts_reply_in_the_thread_and_edit_the_header(slack: FakeSlack) 
     assert header["metadata"]["event_payload"]["alert_id"] == "al-0001"  # the update keeps it
 
     alerter.deliver(resolution(), thread)
-    header = header_of(slack, thread["ts"])
+    header = header_of(slack, thread.message)
     assert header["blocks"][0]["text"]["text"].startswith("✅ SELESAI · ")
     assert "✅ Selesai" in texts(header)
-    replies = slack.thread(CHANNEL, thread["ts"])
+    replies = slack.thread(CHANNEL, thread.message)
     assert len(replies) == 2 and "subtype" not in replies[1]
     assert len([m for m in slack.messages(CHANNEL) if "thread_ts" not in m or m["thread_ts"] == m["ts"]]) == 1
     assert len(slack.calls("chat.update")) == 2
@@ -209,14 +210,14 @@ def test_later_alerts_reply_in_the_thread_and_edit_the_header(slack: FakeSlack) 
 
 def test_a_new_alerter_after_a_restart_continues_the_same_thread(slack: FakeSlack) -> None:
     thread = make_slack(slack).deliver(make_alert(), None)
-    stored = dict(thread)  # what the outbox keeps across the restart
+    stored = ThreadRef.from_json(thread.to_json())  # what the outbox keeps across the restart
 
     make_slack(slack).deliver(escalation(), stored)
 
-    assert len(slack.thread(CHANNEL, thread["ts"])) == 1
-    assert header_of(slack, thread["ts"])["blocks"][0]["text"]["text"].startswith("🔴 KRITIS")
+    assert len(slack.thread(CHANNEL, thread.message)) == 1
+    assert header_of(slack, thread.message)["blocks"][0]["text"]["text"].startswith("🔴 KRITIS")
     # Delivering the first alert again (the outbox never recorded it) finds the same message.
-    assert make_slack(slack).deliver(make_alert(), None)["ts"] == thread["ts"]
+    assert make_slack(slack).deliver(make_alert(), None).message == thread.message
     assert len(slack.calls("chat.postMessage")) == 2
 
 
@@ -253,7 +254,7 @@ def test_text_from_posts_cannot_ping_or_inject_links(slack: FakeSlack) -> None:
         found = markup(message)
         assert found.mentions == []
         assert found.links == ["https://ok.example/a%7C%3C!channel%3E"]
-    header = header_of(slack, thread["ts"])
+    header = header_of(slack, thread.message)
     # Shown literally: plain_text as written, mrkdwn escaped so Slack displays the characters.
     assert "<!here> Hoaks vaksin <@U0BOSS>" in header["blocks"][0]["text"]["text"]
     assert "&lt;!everyone&gt; Akun @\u2060channel" in header["text"]
@@ -272,7 +273,7 @@ def test_a_429_is_waited_out_and_retried_without_a_duplicate(slack: FakeSlack) -
     thread = make_slack(slack).deliver(make_alert(), None)
 
     assert [r.status for r in slack.calls("chat.postMessage")] == [429, 200]
-    assert [m["ts"] for m in slack.messages(CHANNEL)] == [thread["ts"]]
+    assert [m["ts"] for m in slack.messages(CHANNEL)] == [thread.message]
 
 
 def test_a_long_retry_after_goes_back_to_the_outbox(slack: FakeSlack) -> None:
@@ -298,7 +299,7 @@ def test_a_timeout_after_slack_stored_the_message_is_not_posted_twice(slack: Fak
 
     thread = alerter.deliver(make_alert(), None)  # the outbox retries
 
-    assert thread["ts"] == stored["ts"]
+    assert thread.message == stored["ts"]
     assert len(slack.messages(CHANNEL)) == 1
     assert len(slack.calls("chat.postMessage")) == 1
 
@@ -312,8 +313,8 @@ def test_a_timed_out_thread_reply_is_not_repeated(slack: FakeSlack) -> None:
         alerter.deliver(escalation(), thread)
     alerter.deliver(escalation(), thread)
 
-    assert len(slack.thread(CHANNEL, thread["ts"])) == 1
-    assert header_of(slack, thread["ts"])["blocks"][0]["text"]["text"].startswith("🔴 KRITIS")
+    assert len(slack.thread(CHANNEL, thread.message)) == 1
+    assert header_of(slack, thread.message)["blocks"][0]["text"]["text"].startswith("🔴 KRITIS")
 
 
 def test_the_duplicate_check_reads_past_the_first_page_of_a_busy_channel(slack: FakeSlack) -> None:
@@ -336,8 +337,8 @@ def test_a_failed_header_update_is_completed_on_retry_without_a_second_reply(sla
     assert not caught.value.permanent
     alerter.deliver(escalation(), thread)
 
-    assert len(slack.thread(CHANNEL, thread["ts"])) == 1
-    assert "130 mention" in texts(header_of(slack, thread["ts"]))
+    assert len(slack.thread(CHANNEL, thread.message)) == 1
+    assert "130 mention" in texts(header_of(slack, thread.message))
 
 
 # -- errors ----------------------------------------------------------------------------------
@@ -367,7 +368,7 @@ def test_an_unknown_channel_is_a_permanent_error(slack: FakeSlack) -> None:
 
 def test_a_deleted_header_is_a_permanent_error(slack: FakeSlack) -> None:
     with pytest.raises(SlackDeliveryError) as caught:
-        make_slack(slack).deliver(escalation(), {"channel": CHANNEL, "ts": "1.000001"})
+        make_slack(slack).deliver(escalation(), ThreadRef(CHANNEL, "1.000001"))
 
     assert caught.value.code == "thread_not_found" and caught.value.permanent
 
@@ -403,7 +404,7 @@ def test_options_explain_mistakes_in_indonesian() -> None:
 
 
 def test_english_and_another_time_zone_by_setting(slack: FakeSlack) -> None:
-    config = MonitorConfig(monitor=GeneralConfig(language="en"))
+    config = PluginContext(language="en")
     make_slack(slack, config, timezone="Asia/Makassar").deliver(make_alert(severity=Severity.CRITICAL), None)
 
     [message] = slack.messages(CHANNEL)
@@ -444,14 +445,12 @@ def test_the_fake_accepts_form_bodies_and_checks_the_token(slack: FakeSlack) -> 
 
 def make_webhook(slack: FakeSlack, url: str | None = None, **options: Any) -> SlackWebhookAlerter:
     values = {"url": url or slack.webhook_url, "timeout": "5s", **options}
-    return SlackWebhookAlerter.from_options(
-        "slack_webhook", SlackWebhookOptions.model_validate(values), MonitorConfig()
-    )
+    return SlackWebhookAlerter.build("slack_webhook", SlackWebhookOptions.model_validate(values), PluginContext())
 
 
 def test_the_webhook_alerter_posts_each_alert_as_a_whole_message(slack: FakeSlack) -> None:
     alerter = make_webhook(slack)
-    assert alerter.deliver(make_alert(), None) == {}
+    assert alerter.deliver(make_alert(), None) is None
     alerter.deliver(escalation(), None)
 
     first, second = slack.webhook_payloads
@@ -486,8 +485,8 @@ def test_the_webhook_alerter_reports_a_timeout_as_retryable(slack: FakeSlack) ->
 def test_an_unreachable_slack_is_a_retryable_error() -> None:
     with FakeSlack() as gone:
         url = gone.base_url  # a port nobody listens on once the server is closed
-    alerter = SlackAlerter.from_options(
-        "slack", SlackOptions.model_validate({"token": "xoxb-x", "channel": CHANNEL, "base_url": url}), MonitorConfig()
+    alerter = SlackAlerter.build(
+        "slack", SlackOptions.model_validate({"token": "xoxb-x", "channel": CHANNEL, "base_url": url}), PluginContext()
     )
 
     with pytest.raises(SlackDeliveryError) as caught:

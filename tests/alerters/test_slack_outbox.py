@@ -9,11 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from monitor.alerters import ALERTERS, Alerter, build_alerters
-from monitor.alerters.outbox import Outbox
-from monitor.alerters.slack import SlackAlerter
-from monitor.config import load_config
-from monitor.statedb import StateDB
+from monitor.alerters import Alerter
+from monitor.alerters.types.slack import SlackAlerter
+from monitor.app import build_alerters, load_config
+from monitor.db import StateDB
+from monitor.delivery.outbox import Outbox
+from monitor.records import ThreadRef
 
 from .fake_slack import FakeSlack, Fault
 from .test_slack import CHANNEL, FIRED, escalation, make_alert, resolution
@@ -24,7 +25,6 @@ Build = Callable[[], tuple[dict[str, Alerter], Outbox]]
 @pytest.fixture
 def build(slack: FakeSlack, write_config: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> Build:
     """Load a config with a Slack alerter named `krisis`; each call is a fresh start (a restart)."""
-    monkeypatch.setitem(ALERTERS, "slack", SlackAlerter)
     monkeypatch.setenv("SLACK_BOT_TOKEN", slack.token)
     path = write_config(
         f"""
@@ -60,7 +60,7 @@ def test_outbox_retries_slack_alone_and_a_restart_keeps_the_thread(slack: FakeSl
     second = outbox.deliver(alerters, FIRED + timedelta(hours=1))
     assert (second.sent, second.failed) == (1, 0)
     [header] = slack.messages(CHANNEL)
-    assert outbox.thread("inc-42", "krisis") == {"channel": CHANNEL, "ts": header["ts"], "opened_at": FIRED.isoformat()}
+    assert outbox.thread("inc-42", "krisis") == ThreadRef(CHANNEL, header["ts"], FIRED)
 
     outbox.enqueue(replace(escalation(), alerters=("krisis",)))
     outbox.deliver(alerters, FIRED + timedelta(hours=2))

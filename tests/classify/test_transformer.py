@@ -7,20 +7,27 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from pydantic import ValidationError
 
 pytest.importorskip("torch")
 
-from monitor.classify.factory import FALLBACK_PREFIX, build_classifier
+from monitor.classify import CLASSIFIERS, FALLBACK_PREFIX, build_classifier
 from monitor.classify.lexicon import lexicon_log_probs
 from monitor.classify.mix import SentimentMix, log_softmax
 from monitor.classify.ngram import NgramHead, NgramSpec
 from monitor.classify.textprep import prepare
 from monitor.classify.transformer import TransformerClassifier, label_mapping
-from monitor.config import ClassifierConfig
 from monitor.errors import ClassifierError
+from monitor.plugin import PluginContext
 from monitor.text.normalize import normalize_for_match
 
 MAPPING = {"LABEL_0": "negative", "LABEL_1": "neutral", "LABEL_2": "positive"}
+
+
+def classifier_from(type_name: str, base_dir: Path, **options: object):
+    """The classifier a `[classifier]` table with these keys gives, relative to `base_dir`."""
+    validated = CLASSIFIERS.validate(type_name, options)
+    return build_classifier(type_name, validated, PluginContext(base_dir=base_dir))
 
 
 def test_label_mapping_knows_common_names_and_takes_overrides():
@@ -39,8 +46,7 @@ def test_label_mapping_rejects_unknown_or_one_sided_labels():
 
 
 def test_a_user_model_replaces_the_default_through_configuration(tiny_model_dir: Path, tmp_path: Path):
-    config = ClassifierConfig(sentiment="transformer", model_path=str(tiny_model_dir), labels=MAPPING)
-    classifier = build_classifier(config, base_dir=tmp_path)
+    classifier = classifier_from("transformer", tmp_path, model_path=str(tiny_model_dir), labels=MAPPING)
     assert isinstance(classifier, TransformerClassifier)
     assert classifier.name == "tiny-indobert"
     results = classifier.classify(["jalan rusak parah, warga kesal sekali", "pelayanan bagus mantap sekali pokoknya"])
@@ -52,8 +58,7 @@ def test_a_user_model_replaces_the_default_through_configuration(tiny_model_dir:
 
 
 def test_relative_model_path_resolves_against_the_config_directory(tiny_model_dir: Path):
-    config = ClassifierConfig(sentiment="transformer", model_path=tiny_model_dir.name, labels=MAPPING)
-    classifier = build_classifier(config, base_dir=tiny_model_dir.parent)
+    classifier = classifier_from("transformer", tiny_model_dir.parent, model_path=tiny_model_dir.name, labels=MAPPING)
     assert classifier.name == "tiny-indobert"
 
 
@@ -108,9 +113,8 @@ def test_missing_or_broken_model_falls_back_labelled_with_the_path_logged(
     tiny_model_dir: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture, setup, needle
 ):
     path = setup(tiny_model_dir)
-    config = ClassifierConfig(sentiment="transformer", model_path=str(path), labels=MAPPING)
     with caplog.at_level(logging.ERROR):
-        classifier = build_classifier(config, base_dir=tmp_path)
+        classifier = classifier_from("transformer", tmp_path, model_path=str(path), labels=MAPPING)
     assert classifier.name.startswith(FALLBACK_PREFIX)
     assert needle in caplog.text and str(path) in caplog.text
     (result,) = classifier.classify(["Pelayanan dukcapil cepat dan ramah, mantap"])
@@ -119,21 +123,19 @@ def test_missing_or_broken_model_falls_back_labelled_with_the_path_logged(
 
 
 def test_unmapped_labels_fall_back_and_say_which_label(tiny_model_dir: Path, tmp_path: Path, caplog):
-    config = ClassifierConfig(sentiment="transformer", model_path=str(tiny_model_dir))
     with caplog.at_level(logging.ERROR):
-        classifier = build_classifier(config, base_dir=tmp_path)
+        classifier = classifier_from("transformer", tmp_path, model_path=str(tiny_model_dir))
     assert classifier.name.startswith(FALLBACK_PREFIX)
     assert "LABEL_0" in caplog.text
 
 
-def test_transformer_without_model_path_falls_back(tmp_path: Path, caplog):
-    with caplog.at_level(logging.ERROR):
-        classifier = build_classifier(ClassifierConfig(sentiment="transformer"), base_dir=tmp_path)
-    assert classifier.name.startswith(FALLBACK_PREFIX) and "model_path" in caplog.text
+def test_transformer_without_model_path_is_a_configuration_error(tmp_path: Path):
+    with pytest.raises(ValidationError, match="model_path"):
+        CLASSIFIERS.validate("transformer", {})
 
 
 def test_lexicon_is_chosen_explicitly_and_not_labelled_fallback(tmp_path: Path):
-    classifier = build_classifier(ClassifierConfig(sentiment="lexicon"), base_dir=tmp_path)
+    classifier = classifier_from("lexicon", tmp_path)
     assert classifier.name == "lexicon-id-v1"
 
 

@@ -2,14 +2,13 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
-from pathlib import Path
 
-import httpx
 import pytest
+from conftest import make_collector
 from localhttp import Reply
 
-from monitor.collectors.posts import PostsCollector, parse_jsonl
-from monitor.config import SourceConfig
+from monitor.collectors.posts import parse_jsonl
+from monitor.collectors.types.file import FileOptions
 from monitor.errors import SourceError
 
 NOW = datetime(2026, 11, 20, 3, 0, tzinfo=UTC)
@@ -48,8 +47,7 @@ def test_bad_lines_are_reported_with_their_numbers_and_the_rest_kept():
 def test_file_is_read_incrementally(tmp_path):
     path = tmp_path / "posts.jsonl"
     path.write_text(json.dumps({"id": "a", "text": "satu"}) + "\n", encoding="utf-8")
-    source = SourceConfig(name="ekspor", type="file", path="posts.jsonl", channel="social")
-    posts = PostsCollector(source, PostsCollector.Options(path="posts.jsonl"), tmp_path, httpx.Client())
+    posts = make_collector("file", "ekspor", base_dir=tmp_path, path="posts.jsonl", channel="social")
     first = posts.collect({}, NOW)
     assert [m.text for m in first.mentions] == ["satu"]
     with path.open("a", encoding="utf-8") as handle:
@@ -59,8 +57,7 @@ def test_file_is_read_incrementally(tmp_path):
 
 
 def test_missing_file_names_the_source(tmp_path):
-    source = SourceConfig(name="ekspor", type="file", path="hilang.jsonl")
-    posts = PostsCollector(source, PostsCollector.Options(path="hilang.jsonl"), tmp_path, httpx.Client())
+    posts = make_collector("file", "ekspor", base_dir=tmp_path, path="hilang.jsonl")
     with pytest.raises(SourceError, match="sumber 'ekspor': tidak bisa membaca"):
         posts.collect({}, NOW)
 
@@ -69,13 +66,10 @@ def test_over_http(http_server):
     http_server.serve(
         "/posts.jsonl", Reply(200, (json.dumps({"id": "x", "text": "Jalan rusak parah"}) + "\n").encode())
     )
-    source = SourceConfig(name="sosmed", type="file", url=http_server.url("/posts.jsonl"))
-    posts = PostsCollector(
-        source, PostsCollector.Options(url=http_server.url("/posts.jsonl")), Path("."), httpx.Client()
-    )
+    posts = make_collector("file", "sosmed", url=http_server.url("/posts.jsonl"))
     assert [m.text for m in posts.collect({}, NOW).mentions] == ["Jalan rusak parah"]
 
 
 def test_exactly_one_location_is_required():
     with pytest.raises(ValueError, match="tepat satu"):
-        PostsCollector.Options()
+        FileOptions()

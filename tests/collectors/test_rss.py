@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-import httpx
 import pytest
+from conftest import make_collector
 from localhttp import Reply
 
-from monitor.collectors.rss import GoogleNewsCollector, RssCollector
-from monitor.config import SourceConfig
+from monitor.collectors.types.rss import RssCollector
 from monitor.errors import SourceError
 
 NOW = datetime(2026, 11, 20, 3, 0, tzinfo=UTC)
@@ -27,8 +26,7 @@ FEED = b"""<?xml version="1.0" encoding="UTF-8"?>
 
 
 def collector(url: str, **options) -> RssCollector:
-    source = SourceConfig(name="warta-uji", type="rss", url=url, **options)
-    return RssCollector.from_config(source, None, httpx.Client())  # type: ignore[arg-type]
+    return make_collector("rss", "warta-uji", url=url, **options)
 
 
 def test_reads_entries_with_clean_text_and_utc_dates(http_server):
@@ -119,8 +117,5 @@ def test_atom_feed(http_server):
 
 def test_google_news_builds_a_search_url(http_server):
     http_server.serve("/rss/search?q=%22Dinas+Sosial%22&hl=id&gl=ID&ceid=ID:id", Reply(200, FEED))
-    source = SourceConfig(
-        name="gn", type="google_news", query='"Dinas Sosial"', base_url=http_server.url("/rss/search")
-    )
-    gn = GoogleNewsCollector.from_config(source, None, httpx.Client())  # type: ignore[arg-type]
+    gn = make_collector("google_news", "gn", query='"Dinas Sosial"', base_url=http_server.url("/rss/search"))
     assert len(gn.collect({}, NOW).mentions) == 2

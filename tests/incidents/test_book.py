@@ -7,23 +7,17 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from timeline import T0, at, rule
+from timeline import at, rule
 
-from monitor.i18n import local_time
+from monitor.db import StateDB
+from monitor.i18n import Messages
 from monitor.incidents.book import IncidentBook
 from monitor.incidents.silences import SilenceBook
 from monitor.incidents.views import format_incidents, format_silences
-from monitor.records import Severity
-from monitor.rules.types import Finding
-from monitor.statedb import StateDB
-from monitor.store.base import MentionFilter
+from monitor.values import Severity
 
 COUNTING = rule(name="keluhan", type="threshold", threshold=3, cooldown="30m", resolve_after="1h", severity="info")
 ANY = rule(name="hoaks", type="any", cooldown="30m")
-
-
-def finding(count: int, group: str = "") -> Finding:
-    return Finding(group, count, f"{count} mention", T0, T0, MentionFilter())
 
 
 @pytest.fixture
@@ -35,44 +29,44 @@ def state(tmp_path: Path):
 
 def test_open_update_cooldown_escalate_resolve(state):
     book = IncidentBook(state)
-    row, event = book.apply(COUNTING, finding(3), at(0), "Keluhan bansos")
+    row, event = book.apply(COUNTING, "", 3, at(0), "Keluhan bansos")
     assert event == "opened" and row.incident.severity == Severity.INFO and not row.announced
-    assert book.apply(COUNTING, finding(3), at(5), "x")[1] is None  # same numbers
-    assert book.apply(COUNTING, finding(4), at(10), "x")[1] is None  # more, but inside the cooldown
-    row, event = book.apply(COUNTING, finding(5), at(31), "x")
+    assert book.apply(COUNTING, "", 3, at(5), "x")[1] is None  # same numbers
+    assert book.apply(COUNTING, "", 4, at(10), "x")[1] is None  # more, but inside the cooldown
+    row, event = book.apply(COUNTING, "", 5, at(31), "x")
     assert event == "updated" and row.incident.count == 5
-    row, event = book.apply(COUNTING, finding(10), at(33), "x")  # twice the last reported: escalate
+    row, event = book.apply(COUNTING, "", 10, at(33), "x")  # twice the last reported: escalate
     assert event == "escalated" and row.incident.severity == Severity.WARNING
-    row, event = book.apply(COUNTING, finding(20), at(34), "x")
+    row, event = book.apply(COUNTING, "", 20, at(34), "x")
     assert event == "escalated" and row.incident.severity == Severity.CRITICAL
-    assert book.apply(COUNTING, finding(80), at(35), "x")[1] is None  # critical is the top; cooldown holds
+    assert book.apply(COUNTING, "", 80, at(35), "x")[1] is None  # critical is the top; cooldown holds
     assert book.resolve_quiet(COUNTING, at(35 + 59)) == []
     [done] = book.resolve_quiet(COUNTING, at(35 + 60))
     assert done.incident.status == "resolved" and done.incident.updated_at == at(35)
     # A new firing after resolution is a new incident.
-    row, event = book.apply(COUNTING, finding(3), at(200), "x")
+    row, event = book.apply(COUNTING, "", 3, at(200), "x")
     assert event == "opened" and row.incident.id != done.incident.id
     assert len(book.all()) == 2 and len(book.all(status="open")) == 1
 
 
 def test_any_rules_add_up_and_update_without_cooldown(state):
     book = IncidentBook(state)
-    book.apply(ANY, finding(2), at(0), "Hoaks")
-    row, event = book.apply(ANY, finding(1), at(1), "Hoaks")
+    book.apply(ANY, "", 2, at(0), "Hoaks")
+    row, event = book.apply(ANY, "", 1, at(1), "Hoaks")
     assert event == "updated" and row.incident.count == 3
 
 
 def test_groups_are_separate_incidents(state):
     book = IncidentBook(state)
-    assert book.apply(COUNTING, finding(3, "detik"), at(0), "a")[1] == "opened"
-    assert book.apply(COUNTING, finding(3, "kompas"), at(0), "b")[1] == "opened"
+    assert book.apply(COUNTING, "detik", 3, at(0), "a")[1] == "opened"
+    assert book.apply(COUNTING, "kompas", 3, at(0), "b")[1] == "opened"
     assert {r.incident.group_key for r in book.rows(status="open")} == {"detik", "kompas"}
 
 
 def test_state_survives_reopening(tmp_path: Path):
     path = tmp_path / "state.sqlite3"
     first = StateDB(path)
-    row, _ = IncidentBook(first).apply(COUNTING, finding(3), at(0), "Keluhan")
+    row, _ = IncidentBook(first).apply(COUNTING, "", 3, at(0), "Keluhan")
     IncidentBook(first).acknowledge(row.incident.id, now=at(1), by="dina")
     SilenceBook(first).add("keluhan", at(120), "libur nasional", now=at(0))
     first.close()
@@ -80,7 +74,7 @@ def test_state_survives_reopening(tmp_path: Path):
     book = IncidentBook(again)
     [reopened] = book.rows()
     assert reopened.acked_by == "dina" and reopened.incident.count == 3
-    assert book.apply(COUNTING, finding(5), at(40), "x")[1] is None  # still acknowledged, cooldown persisted too
+    assert book.apply(COUNTING, "", 5, at(40), "x")[1] is None  # still acknowledged, cooldown persisted too
     assert SilenceBook(again).matching("keluhan", "", (), at(60)) is not None
     assert [e.event for e in book.events(row.incident.id)] == ["acknowledged"]
     again.close()
@@ -88,7 +82,7 @@ def test_state_survives_reopening(tmp_path: Path):
 
 def test_find_by_short_id_and_ack_rules(state):
     book = IncidentBook(state)
-    row, _ = book.apply(COUNTING, finding(3), at(0), "Keluhan")
+    row, _ = book.apply(COUNTING, "", 3, at(0), "Keluhan")
     assert book.find(row.incident.id[:6]).incident.id == row.incident.id
     with pytest.raises(KeyError, match="tidak ditemukan"):
         book.find("zzz")
@@ -153,20 +147,21 @@ def test_state_file_of_the_first_release_is_migrated(tmp_path: Path):
     book = IncidentBook(state)
     [row] = book.rows()
     assert row.incident.id == "lama1" and row.announced and row.acked_at is None
-    assert book.apply(COUNTING, finding(10), at(5), "x")[1] == "escalated"
+    assert book.apply(COUNTING, "", 10, at(5), "x")[1] == "escalated"
     state.close()
 
 
 def test_listings_for_the_command_line(state):
     book = IncidentBook(state)
-    row, _ = book.apply(COUNTING, finding(3), at(0), "Keluhan bansos")
+    row, _ = book.apply(COUNTING, "", 3, at(0), "Keluhan bansos")
     book.acknowledge(row.incident.id, now=at(5), by="dina")
-    text = format_incidents(book.rows(), zone="Asia/Jakarta")
+    say = Messages("id", "Asia/Jakarta")
+    text = format_incidents(book.rows(), say)
     assert text.startswith(row.incident.id[:8]) and "[INFO] Keluhan bansos" in text
-    assert f"di-ack dina {local_time(at(5), 'Asia/Jakarta')}" in text
+    assert f"di-ack dina {say.time(at(5))}" in text
     silences = SilenceBook(state)
     silences.add("keluhan", at(60), "rapat", now=at(0), created_by="dina")
-    assert format_silences(silences.list(at(1)), now=at(1), zone="Asia/Jakarta") == (
-        f"#1  keluhan  sampai {local_time(at(60), 'Asia/Jakarta')} (aktif) oleh dina: rapat"
+    assert format_silences(silences.list(at(1)), now=at(1), say=say) == (
+        f"#1  keluhan  sampai {say.time(at(60))} (aktif) oleh dina: rapat"
     )
-    assert format_silences(silences.list(at(61)), now=at(61), zone="Asia/Jakarta") == "Tidak ada silence aktif."
+    assert format_silences(silences.list(at(61)), now=at(61), say=say) == "Tidak ada silence aktif."

@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 from timeline import Timeline, at, enriched, rule
 
+from monitor.cli.moments import parse_moment, parse_until
+from monitor.i18n import Messages
 from monitor.rules.backtest import backtest_rule, format_backtest
-from monitor.rules.moments import parse_moment, parse_until
 
 NEG = "negative"
 
@@ -52,7 +53,7 @@ def test_backtest_reports_when_it_would_have_fired(history):
     assert at(2 * 60) < summary[0][1] <= at(3 * 60)
     assert at((2 * 24 + 6) * 60) < summary[2][1] <= at((2 * 24 + 7) * 60)
     assert result.incidents == 2
-    text = format_backtest(result, zone="Asia/Jakarta")
+    text = format_backtest(result, Messages("id", "Asia/Jakarta"))
     assert "2 insiden, 5 peringatan" in text and "WIB" in text and "Eskalasi" in text
     # The monitor's own incidents and outbox are untouched.
     assert history.incidents() == [] and history.queued() == []
@@ -61,7 +62,7 @@ def test_backtest_reports_when_it_would_have_fired(history):
 def test_backtest_of_a_quiet_period(history):
     result = backtest_rule(history.config, "keluhan", history.store, at(5 * 24 * 60), at(6 * 24 * 60))
     assert result.firings == []
-    assert "Tidak akan pernah menyala" in format_backtest(result, zone="Asia/Jakarta")
+    assert "Tidak akan pernah menyala" in format_backtest(result, Messages("id", "Asia/Jakarta"))
 
 
 def test_backtest_refuses_what_it_cannot_answer(history):

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from timeline import Timeline, at, enriched, rule
 
-from monitor.alerters.outbox import Outbox
+from monitor.delivery.outbox import Outbox
 from monitor.incidents.silences import SilenceBook
 from monitor.rules.engine import RuleEngine, in_active_hours
 

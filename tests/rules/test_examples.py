@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from monitor.config import DEFAULT_CONFIG, RULE_TYPE_KEYS, load_config
+from monitor.app import load_config
+from monitor.rules import RULE_TYPES
 
 REPO = Path(__file__).resolve().parents[2]
+DEFAULT_CONFIG = REPO / "config" / "monitor.toml"
 EXAMPLES = REPO / "config" / "rules" / "examples"
 
 
@@ -17,11 +19,11 @@ def test_examples_load_with_the_default_watchlists_and_cover_every_type(tmp_path
     lists = "\n".join(f"{name} = {json.dumps(query)}" for name, query in default.watchlists.items())
     path = tmp_path / "monitor.toml"
     path.write_text(
-        f'rules_dir = "{EXAMPLES}"\n[classifier]\nsentiment = "lexicon"\n[watchlists]\n{lists}\n', encoding="utf-8"
+        f'rules_dir = "{EXAMPLES}"\n[classifier]\ntype = "lexicon"\n[watchlists]\n{lists}\n', encoding="utf-8"
     )
     config = load_config(path)
     assert len(config.rules) == len(list(EXAMPLES.glob("*.toml")))
-    assert {r.type for r in config.rules} == set(RULE_TYPE_KEYS)
+    assert {r.type for r in config.rules} == set(RULE_TYPES.names())
     assert all(r.description for r in config.rules)
 
 

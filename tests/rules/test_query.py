@@ -10,9 +10,16 @@ from pathlib import Path
 
 import pytest
 
+from monitor.enrich.query import (
+    MatchDocument,
+    Watchlists,
+    compile_watchlists,
+    keywords_query,
+    parse_query,
+    query_matches,
+)
 from monitor.errors import QueryError
 from monitor.records import Mention
-from monitor.rules.query import MatchDocument, Watchlists, compile_watchlists, keywords_query, parse_query
 from monitor.text.normalize import normalize_for_match
 
 
@@ -21,7 +28,7 @@ def doc(text: str, **fields: str) -> MatchDocument:
 
 
 def matches(query: str, text: str, **fields: str) -> bool:
-    return parse_query(query).matches(doc(text, **fields))
+    return query_matches(parse_query(query), doc(text, **fields))
 
 
 def mention(
@@ -356,16 +363,16 @@ def test_document_from_already_normalized_text_is_the_same_document() -> None:
         normalize_for_match(text), title=normalize_for_match(title), author="@Budi_S", source="x-bdg", channel="x"
     )
     assert reused == built
-    assert parse_query('title:"pemkot bdg" AND tidak').matches(reused)
+    assert query_matches(parse_query('title:"pemkot bdg" AND tidak'), reused)
 
 
 def test_keyword_lists_are_literal_phrases() -> None:
     query = keywords_query(["dinas PU", "korup*", "banjir OR longsor"])
     assert str(query) == '("dinas pu" OR korup OR "banjir or longsor")'
-    assert query.matches(doc("Dinas PU diam saja"))
-    assert not query.matches(doc("korupsi lagi"))  # no wildcard in the old keyword form
-    assert not query.matches(doc("dinas kesehatan dan PU"))
-    assert not query.matches(doc("banjir"))
+    assert query_matches(query, doc("Dinas PU diam saja"))
+    assert not query_matches(query, doc("korupsi lagi"))  # no wildcard in the old keyword form
+    assert not query_matches(query, doc("dinas kesehatan dan PU"))
+    assert not query_matches(query, doc("banjir"))
 
 
 def test_watchlist_errors_name_the_watchlist() -> None:
@@ -406,7 +413,7 @@ def test_watchlist_prefilter_agrees_with_evaluating_every_query() -> None:
     ]
     for text, author, source, channel in posts:
         document = MatchDocument.build(text, author=author, source=source, channel=channel)
-        expected = tuple(name for name, query in parsed.items() if query.matches(document))
+        expected = tuple(name for name, query in parsed.items() if query_matches(query, document))
         assert watchlists.match(document) == expected
     tagged = [watchlists.match(MatchDocument.build(text, author=a, source=s, channel=c)) for text, a, s, c in posts]
     assert all(tagged[:-1]) and tagged[-1] == ()

@@ -9,7 +9,10 @@ import pytest
 from pydantic import ValidationError
 from timeline import T0, Timeline, at, enriched, rule
 
-from monitor.config import RuleConfig
+from monitor.app import load_config
+from monitor.config import RuleOptions
+from monitor.errors import ConfigError
+from monitor.rules import RULE_TYPES
 
 NEG = "negative"
 
@@ -18,7 +21,7 @@ NEG = "negative"
 def make(tmp_path: Path):
     made: list[Timeline] = []
 
-    def build(*rules: RuleConfig, **kwargs) -> Timeline:
+    def build(*rules: RuleOptions, **kwargs) -> Timeline:
         timeline = Timeline(tmp_path, list(rules), **kwargs)
         made.append(timeline)
         return timeline
@@ -46,20 +49,22 @@ def opened(alerts, rule_name=None) -> list:
         ({"type": "coordinated", "factor": 2}, "factor"),
     ],
 )
-def test_each_type_rejects_keys_it_does_not_use(values, key):
-    with pytest.raises(ValidationError) as caught:
-        RuleConfig.model_validate({"name": "x", **values})
-    error = caught.value.errors()[0]
-    assert error["loc"] == (key,)
-    assert f"kunci '{key}' tidak dipakai oleh aturan bertipe '{values['type']}'" in error["msg"]
+def test_each_type_rejects_keys_it_does_not_use(values, key, write_config):
+    body = "\n".join(f"{k} = {v!r}".replace("'", '"') for k, v in values.items())
+    path = write_config(rules={"x": body})
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    [problem] = caught.value.problems
+    assert problem.file.endswith("x.toml") and problem.key == key
+    assert f"kunci '{key}' tidak dipakai oleh aturan bertipe '{values['type']}'" in problem.message
 
 
 def test_viral_needs_a_bound_and_active_hours_a_clock_range():
     with pytest.raises(ValidationError, match="min_reach"):
-        RuleConfig.model_validate({"name": "x", "type": "viral"})
+        RULE_TYPES.validate("viral", {"name": "x", "type": "viral"})
     with pytest.raises(ValidationError, match="JJ:MM-JJ:MM"):
-        RuleConfig.model_validate({"name": "x", "type": "any", "active_hours": "6-22"})
-    assert RuleConfig.model_validate({"name": "x", "type": "any", "active_hours": "22:00-06:00"}).active_minutes == (
+        rule(type="any", active_hours="6-22")
+    assert rule(type="any", active_hours="22:00-06:00").active_minutes == (
         1320,
         360,
     )

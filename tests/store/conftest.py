@@ -17,8 +17,8 @@ import pytest
 
 from monitor.errors import StoreError
 from monitor.store import es_admin
-from monitor.store.elasticsearch import ElasticsearchStore, make_client
-from monitor.store.sqlite import SqliteStore
+from monitor.store.types.elasticsearch import ElasticsearchStore, make_client
+from monitor.store.types.sqlite import SqliteStore
 from tests.store.es_support import EsNode, drop, es_options, free_port
 
 

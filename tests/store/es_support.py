@@ -14,8 +14,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from monitor.store import es_admin
-from monitor.store.elasticsearch import ElasticsearchOptions, ElasticsearchStore
 from monitor.store.mappings import component_templates
+from monitor.store.types.elasticsearch import ElasticsearchOptions, ElasticsearchStore
 
 REPO = Path(__file__).resolve().parents[2]
 SCRIPT = REPO / ".ci" / "elasticsearch.sh"

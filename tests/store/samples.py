@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from monitor.records import Classification, EnrichedMention, Mention, Sentiment
+from monitor.records import Classification, EnrichedMention, Mention
 from monitor.text.normalize import normalize_for_match
+from monitor.values import Sentiment
 
 DAY = datetime(2026, 11, 2, tzinfo=UTC)
 

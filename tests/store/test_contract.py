@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from monitor.records import Sentiment
 from monitor.store.base import MentionFilter
+from monitor.values import Sentiment
 from tests.store.samples import BY_ID, DAY, MENTIONS
 
 

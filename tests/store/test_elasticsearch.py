@@ -18,14 +18,14 @@ from monitor.errors import StoreError
 from monitor.records import Classification, EnrichedMention, Mention
 from monitor.store import es_admin
 from monitor.store.base import MentionFilter
-from monitor.store.elasticsearch import (
+from monitor.store.mappings import mapping_properties
+from monitor.store.types.elasticsearch import (
     ElasticsearchOptions,
     ElasticsearchStore,
     from_document,
     make_client,
     to_document,
 )
-from monitor.store.mappings import mapping_properties
 from tests.store.es_support import ScriptedServer, es_options, free_port
 from tests.store.samples import BY_ID, DAY, MENTIONS, make
 
@@ -234,7 +234,7 @@ def test_options_validate_auth_hosts_and_durations():
     options = ElasticsearchOptions.model_validate(
         {"hosts": "https://es.humas.go.id:9243", "retention": "90d", "api_key": "abc"}
     )
-    assert options.hosts == ["https://es.humas.go.id:9243"] and options.retention == timedelta(days=90)
+    assert options.hosts == ("https://es.humas.go.id:9243",) and options.retention == timedelta(days=90)
     for bad in (
         {"username": "elastic"},
         {"api_key": "abc", "username": "u", "password": "p"},

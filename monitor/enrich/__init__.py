@@ -1,0 +1,1 @@
+"""The enrich stage and the watchlist query language it tags mentions with."""

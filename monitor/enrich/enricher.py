@@ -1,0 +1,101 @@
+"""The enrich stage: normalize, drop exact reposts, classify in batches, tag watchlists and stories.
+
+It owns the `fingerprints` table of the state file: a repost is recognised across batches and
+restarts by a fingerprint of source, author and normalized text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from monitor.classify.base import Classifier
+from monitor.db import StateDB
+from monitor.enrich.query import MatchDocument, Watchlists
+from monitor.records import EnrichedMention, Mention
+from monitor.text.dedupe import duplicate_fingerprint, story_id
+from monitor.text.normalize import normalize_for_match
+
+_SCHEMA = "CREATE TABLE IF NOT EXISTS fingerprints (fingerprint TEXT PRIMARY KEY, mention_id TEXT NOT NULL);"
+
+
+@dataclass(frozen=True)
+class Enriched:
+    """One batch after enrichment: what to store, and the ids dropped as reposts."""
+
+    mentions: tuple[EnrichedMention, ...]
+    duplicates: tuple[str, ...]
+    # Mention id -> its repost fingerprint, remembered once the store has the mention.
+    fingerprints: dict[str, str]
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    mention: Mention
+    title: str
+    body: str
+    normalized: str
+
+
+class Enricher:
+    def __init__(self, classifier: Classifier, watchlists: Watchlists, state: StateDB):
+        self.classifier = classifier
+        self.watchlists = watchlists
+        self.state = state
+        state.ensure(_SCHEMA)
+
+    def enrich(self, mentions: Sequence[Mention]) -> Enriched:
+        unique: list[_Prepared] = []
+        duplicates: list[str] = []
+        fingerprints: dict[str, str] = {}
+        owners: dict[str, str] = {}
+        for mention in mentions:
+            # Title and body are normalized once here and reused by dedupe, watchlists and stories.
+            title, body = normalize_for_match(mention.title), normalize_for_match(mention.text)
+            normalized = body if mention.title == mention.text else f"{title} {body}".strip()
+            fingerprint = duplicate_fingerprint(mention, normalized)
+            owner = owners.get(fingerprint) or self._owner(fingerprint)
+            if owner and owner != mention.id:
+                duplicates.append(mention.id)
+                continue
+            owners[fingerprint] = mention.id
+            fingerprints[mention.id] = fingerprint
+            unique.append(_Prepared(mention, title, body, normalized))
+        texts = [
+            f"{p.mention.title}. {p.mention.text}"
+            if p.mention.title and p.mention.title != p.mention.text
+            else p.mention.text
+            for p in unique
+        ]
+        classifications = self.classifier.classify(texts) if texts else []
+        enriched = tuple(
+            EnrichedMention(
+                mention=p.mention,
+                normalized_text=p.normalized,
+                classification=c,
+                watchlists=self.watchlists.match(
+                    MatchDocument.from_normalized(
+                        p.body,
+                        title=p.title,
+                        author=p.mention.author,
+                        source=p.mention.source,
+                        channel=p.mention.channel,
+                    )
+                ),
+                story_id=story_id(p.title, p.normalized),
+            )
+            for p, c in zip(unique, classifications, strict=True)
+        )
+        return Enriched(enriched, tuple(duplicates), fingerprints)
+
+    def remember(self, fingerprints: dict[str, str], stored: Sequence[str]) -> None:
+        """Remember the fingerprints of the mentions the store accepted."""
+        with self.state.transaction() as db:
+            db.executemany(
+                "INSERT OR IGNORE INTO fingerprints VALUES (?,?)",
+                [(fingerprints[i], i) for i in stored if i in fingerprints],
+            )
+
+    def _owner(self, fingerprint: str) -> str | None:
+        rows = self.state.query("SELECT mention_id FROM fingerprints WHERE fingerprint = ?", (fingerprint,))
+        return str(rows[0][0]) if rows else None

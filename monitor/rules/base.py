@@ -1,0 +1,115 @@
+"""The rule-type contract: test a condition over a time window against the store.
+
+A rule type is a module in `types/` exporting `PLUGIN = Plugin(Options, build)`; what it builds
+has one verb, `evaluate(ctx) -> list[Finding]`. It never alerts by itself: the engine turns
+findings into incidents and alerts. Every type reads the store only through the MentionStore
+protocol (count, histogram, terms, search), so it works the same on SQLite and Elasticsearch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Protocol
+
+from monitor.i18n import Messages
+from monitor.inbox import SourceHealth
+from monitor.records import EnrichedMention
+from monitor.rules.memory import RuleMemory
+from monitor.rules.options import GroupedRule
+from monitor.store.base import MentionFilter, MentionStore, TermField
+
+# How many of the newest mentions in the window a type inspects one by one.
+SCAN_LIMIT = 2000
+# Groups per rule and evaluation: enough for every author of a busy hour; terms() is cut here.
+MAX_GROUPS = 10_000
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A rule's condition holds for one group."""
+
+    group_key: str
+    count: int
+    summary: str
+    window_start: datetime
+    window_end: datetime
+    filter: MentionFilter
+    baseline: float | None = None
+    # The mentions that make the finding, when the type looked at them one by one; the alert
+    # quotes them without fetching them again. Empty: the alert looks them up by `filter`.
+    mentions: tuple[EnrichedMention, ...] = ()
+    # What the group is, for people ("@akun: isi unggahan", a story's title); defaults to the key.
+    label: str = ""
+
+    @property
+    def mention_ids(self) -> tuple[str, ...]:
+        return tuple(m.id for m in self.mentions)
+
+
+@dataclass(frozen=True)
+class RuleContext:
+    store: MentionStore
+    # The window the rule tests: [start, end), already shifted back by the late-data delay.
+    start: datetime
+    end: datetime
+    # The moment being evaluated (end + delay): what `silence` compares against.
+    now: datetime
+    # Mentions this rule already reported (for `any`), so a restart never re-sends.
+    already_seen: Callable[[list[str]], set[str]]
+    memory: RuleMemory
+    # What summaries are written in.
+    say: Messages
+    # The collector's health per source (monitor/inbox.py), for `silence`; None where unknown.
+    health: Callable[[], list[SourceHealth]] | None = None
+    # The configured, enabled sources: a `silence` rule without `sources` watches all of them.
+    sources: tuple[str, ...] = ()
+
+    @property
+    def window(self) -> str:
+        return self.say.duration(self.end - self.start)
+
+
+class RuleType(Protocol):
+    def evaluate(self, ctx: RuleContext) -> list[Finding]: ...
+
+
+_GROUP_FILTERS = {
+    "source": "sources",
+    "channel": "channels",
+    "author": "authors",
+    "watchlist": "watchlists",
+    "topic": "topics",
+}
+_GROUP_TERMS: dict[str, TermField] = {
+    "source": "source",
+    "channel": "channel",
+    "author": "author",
+    "watchlist": "watchlists",
+    "topic": "topics",
+}
+
+
+def grouped_filters(
+    rule: GroupedRule, flt: MentionFilter, store: MentionStore, also: tuple[MentionFilter, ...] = ()
+) -> list[tuple[str, MentionFilter]]:
+    """One filter per value of the rule's group_by field (or the rule's own filter when none).
+
+    Groups are the values present in the window, plus those present under the `also` filters
+    (a drop to zero leaves no value in the window to group by)."""
+    if not rule.group_by:
+        return [("", flt)]
+    field = _GROUP_TERMS[rule.group_by]
+    values: dict[str, None] = {}
+    for scope in (flt, *also):
+        values.update((value, None) for value, _ in store.terms(field, scope, size=MAX_GROUPS))
+    return [(value, replace(flt, **{_GROUP_FILTERS[rule.group_by]: (value,)})) for value in values]
+
+
+def post_label(mention: EnrichedMention) -> str:
+    """'@akun: the post's first 80 characters', for an incident's title."""
+    m = mention.mention
+    text = (m.title or m.text).replace("\n", " ")
+    short = text if len(text) <= 80 else text[:79] + "…"
+    return f"@{m.author}: {short}" if m.author else short

@@ -1,0 +1,1 @@
+"""One module per store type; the module's name is the `type` of the `[store]` table."""

@@ -1,0 +1,225 @@
+"""The embedded default store: one SQLite file with FTS5 full-text search. Zero set-up."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from monitor.db import Row, SqliteDB
+from monitor.errors import StoreError
+from monitor.plugin import Plugin, PluginContext, PluginOptions
+from monitor.records import EnrichedMention, dumps
+from monitor.store.base import MentionFilter, SearchHit, TermField, UpsertResult
+from monitor.text.normalize import tokens
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS mentions (
+    id TEXT PRIMARY KEY,
+    source TEXT NOT NULL,
+    channel TEXT NOT NULL,
+    author TEXT,
+    sentiment TEXT,
+    story_id TEXT,
+    published_at REAL NOT NULL,
+    topics TEXT NOT NULL,
+    flags TEXT NOT NULL,
+    watchlists TEXT NOT NULL,
+    data TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS mentions_published ON mentions(published_at);
+CREATE INDEX IF NOT EXISTS mentions_source ON mentions(source, published_at);
+-- Full-text rows share the mention row's rowid: lookups by rowid are O(log n).
+CREATE VIRTUAL TABLE IF NOT EXISTS mentions_fts USING fts5(
+    title, text, normalized, tokenize = 'unicode61 remove_diacritics 2'
+);
+"""
+
+_LIST_FIELDS = {"topics", "flags", "watchlists"}
+_SCALAR_FIELDS = {"source", "channel", "author", "sentiment", "story_id"}
+
+
+def _epoch(dt: datetime) -> float:
+    return dt.astimezone(UTC).timestamp()
+
+
+def _fts_query(text: str) -> str:
+    """Every normalized word must occur; quoting each keeps FTS5 syntax out of user input."""
+    words = [w.strip("#@") for w in tokens(text)]
+    return " ".join('"' + w.replace('"', '""') + '"' for w in words if w)
+
+
+class SqliteOptions(PluginOptions):
+    """`[store]` keys when `type = "sqlite"` (the default)."""
+
+    # Relative to the data directory.
+    path: str = "mentions.sqlite3"
+
+
+class SqliteStore:
+    """MentionStore on a local SQLite file (WAL, so readers never block the writer)."""
+
+    def __init__(self, path: Path | str):
+        self.path = Path(path)
+        try:
+            # NORMAL: the inbox keeps every mention until the store has it, so a power cut that
+            # loses the last commit here only makes those mentions pending again.
+            self._db = SqliteDB(self.path, synchronous="NORMAL")
+            self._db.ensure(_SCHEMA)
+        except sqlite3.Error as exc:
+            raise StoreError(f"tidak bisa membuka penyimpanan {self.path}: {exc}") from exc
+
+    @classmethod
+    def build(cls, name: str, options: SqliteOptions, context: PluginContext) -> SqliteStore:
+        return cls(context.data_dir / options.path)
+
+    def describe(self) -> str:
+        return f"SQLite {self.path.resolve()}"
+
+    def close(self) -> None:
+        self._db.close()
+
+    # -- writing -----------------------------------------------------------------------------
+    def upsert(self, mentions: Sequence[EnrichedMention]) -> UpsertResult:
+        stored: list[str] = []
+        try:
+            with self._db.transaction() as db:
+                for item in mentions:
+                    self._write(db, item)
+                    stored.append(item.id)
+        except sqlite3.Error as exc:
+            raise StoreError(f"gagal menyimpan ke {self.path}: {exc}") from exc
+        return UpsertResult(stored=tuple(stored))
+
+    @staticmethod
+    def _write(db: sqlite3.Connection, item: EnrichedMention) -> None:
+        m, c = item.mention, item.classification
+        old = db.execute("SELECT rowid FROM mentions WHERE id = ?", (m.id,)).fetchone()
+        if old:
+            db.execute("DELETE FROM mentions_fts WHERE rowid = ?", old)
+        cursor = db.execute(
+            "INSERT OR REPLACE INTO mentions VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            (
+                m.id,
+                m.source,
+                m.channel,
+                m.author,
+                c.sentiment.value if c.sentiment else None,
+                item.story_id,
+                _epoch(m.published_at),
+                json.dumps(list(c.topics)),
+                json.dumps(list(c.flags)),
+                json.dumps(list(item.watchlists)),
+                dumps(item.to_json()),
+            ),
+        )
+        db.execute(
+            "INSERT INTO mentions_fts (rowid, title, text, normalized) VALUES (?,?,?,?)",
+            (cursor.lastrowid, m.title, m.text, item.normalized_text),
+        )
+
+    # -- reading -----------------------------------------------------------------------------
+    def _where(self, flt: MentionFilter) -> tuple[str, list[Any]]:
+        clauses: list[str] = []
+        params: list[Any] = []
+        if flt.since:
+            clauses.append("m.published_at >= ?")
+            params.append(_epoch(flt.since))
+        if flt.until:
+            clauses.append("m.published_at < ?")
+            params.append(_epoch(flt.until))
+        scalar = {"source": flt.sources, "channel": flt.channels, "author": flt.authors, "sentiment": flt.sentiment}
+        for column, values in scalar.items():
+            if values:
+                clauses.append(f"m.{column} IN ({','.join('?' * len(values))})")
+                params.extend(values)
+        for column, values in {"topics": flt.topics, "flags": flt.flags, "watchlists": flt.watchlists}.items():
+            if values:
+                marks = ",".join("?" * len(values))
+                clauses.append(f"EXISTS (SELECT 1 FROM json_each(m.{column}) WHERE value IN ({marks}))")
+                params.extend(values)
+        if flt.query:
+            query = _fts_query(flt.query)
+            if query:
+                clauses.append("m.rowid IN (SELECT rowid FROM mentions_fts WHERE mentions_fts MATCH ?)")
+                params.append(query)
+        return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+    def _rows(self, sql: str, params: Sequence[Any]) -> list[Row]:
+        try:
+            return self._db.query(sql, params)
+        except sqlite3.Error as exc:
+            raise StoreError(f"kueri gagal pada {self.path}: {exc}") from exc
+
+    def get(self, mention_id: str) -> EnrichedMention | None:
+        rows = self._rows("SELECT data FROM mentions WHERE id = ?", (mention_id,))
+        return EnrichedMention.from_json(json.loads(rows[0][0])) if rows else None
+
+    def search(self, flt: MentionFilter, *, limit: int = 50, offset: int = 0) -> list[SearchHit]:
+        where, params = self._where(flt)
+        query = _fts_query(flt.query or "")
+        if not query:
+            rows = self._rows(
+                f"SELECT m.data, 0.0, NULL FROM mentions m{where} ORDER BY m.published_at DESC, m.id LIMIT ? OFFSET ?",
+                [*params, limit, offset],
+            )
+        else:
+            # bm25() is lower-is-better; we expose higher-is-better scores like Elasticsearch.
+            rows = self._rows(
+                "SELECT m.data, -bm25(mentions_fts), snippet(mentions_fts, -1, '[[', ']]', '…', 16) "
+                f"FROM mentions_fts JOIN mentions m ON m.rowid = mentions_fts.rowid{where}"
+                " AND mentions_fts MATCH ? ORDER BY bm25(mentions_fts), m.published_at DESC LIMIT ? OFFSET ?",
+                [*params, query, limit, offset],
+            )
+        return [
+            SearchHit(
+                mention=EnrichedMention.from_json(json.loads(data)),
+                score=float(score),
+                highlights=(snippet,) if snippet and "[[" in snippet else (),
+            )
+            for data, score, snippet in rows
+        ]
+
+    def count(self, flt: MentionFilter, *, unique_authors: bool = False) -> int:
+        where, params = self._where(flt)
+        expr = "COUNT(DISTINCT m.author)" if unique_authors else "COUNT(*)"
+        return int(self._rows(f"SELECT {expr} FROM mentions m{where}", params)[0][0])
+
+    def histogram(self, flt: MentionFilter, interval: timedelta) -> list[tuple[datetime, int]]:
+        step = interval.total_seconds()
+        if step <= 0:
+            raise ValueError("interval harus positif")
+        where, params = self._where(flt)
+        rows = self._rows(
+            f"SELECT CAST(m.published_at / ? AS INTEGER) AS bucket, COUNT(*) FROM mentions m{where}"
+            " GROUP BY bucket ORDER BY bucket",
+            [step, *params],
+        )
+        counts = {int(bucket): n for bucket, n in rows}
+        if flt.since and flt.until:
+            first, last = int(_epoch(flt.since) // step), int((_epoch(flt.until) - 1e-6) // step)
+            keys = range(first, last + 1)
+        else:
+            keys = sorted(counts)
+        return [(datetime.fromtimestamp(k * step, UTC), counts.get(k, 0)) for k in keys]
+
+    def terms(self, field: TermField, flt: MentionFilter, *, size: int = 10) -> list[tuple[str, int]]:
+        where, params = self._where(flt)
+        if field in _LIST_FIELDS:
+            sql = (
+                f"SELECT j.value, COUNT(*) AS n FROM mentions m, json_each(m.{field}) j{where}"
+                " GROUP BY j.value ORDER BY n DESC, j.value LIMIT ?"
+            )
+        elif field in _SCALAR_FIELDS:
+            null_filter = f"m.{field} IS NOT NULL"
+            where = f"{where} AND {null_filter}" if where else f" WHERE {null_filter}"
+            sql = f"SELECT m.{field}, COUNT(*) AS n FROM mentions m{where} GROUP BY m.{field} ORDER BY n DESC, m.{field} LIMIT ?"
+        else:
+            raise ValueError(f"field tidak dikenal: {field}")
+        return [(str(value), int(n)) for value, n in self._rows(sql, [*params, size])]
+
+
+PLUGIN = Plugin(SqliteOptions, SqliteStore.build)
