@@ -1,9 +1,10 @@
-"""Elasticsearch-only behaviour: templates, retries, partial failures, an outage, retention, Kibana."""
+"""Elasticsearch-only behaviour: templates, retries, partial failures, an outage, retention, Kibana import.
+
+The shipped Kibana objects themselves: tests/store/test_kibana_objects.py."""
 
 from __future__ import annotations
 
 import json
-import re
 import threading
 from collections.abc import Iterator
 from dataclasses import fields, replace
@@ -344,74 +345,10 @@ def test_retention_deletes_only_whole_months_older_than_the_limit(make_es_store)
 
 # -- Kibana ------------------------------------------------------------------------------------
 KIBANA_FILE = Path(__file__).resolve().parents[2] / "config" / "kibana" / "humas-monitor.ndjson"
-# What each kind of reference needs from the mapping.
-AGG_TYPES = {
-    "date_histogram": {"date"},
-    "terms": {"keyword", "boolean", "long", "integer"},
-    "sum": {"long", "integer", "float"},
-    "avg": {"long", "integer", "float"},
-    "max": {"long", "integer", "float"},
-    "cardinality": {"keyword", "long", "integer"},
-}
-KQL_FIELD = re.compile(r"\b([a-z_][a-z0-9_.]*)\s*:")
 
 
 def _objects() -> list[dict]:
     return [json.loads(line) for line in KIBANA_FILE.read_text(encoding="utf-8").splitlines() if line.strip()]
-
-
-def _field_type(name: str) -> str | None:
-    properties = mapping_properties()
-    head, _, sub = name.partition(".")
-    spec = properties.get(head)
-    if spec is None:
-        return None
-    if sub:
-        spec = spec.get("fields", {}).get(sub) or spec.get("properties", {}).get(sub)
-    return spec.get("type", "object") if spec else None
-
-
-def _references() -> list[tuple[str, set[str] | None, str]]:
-    """(field, acceptable mapping types or None for any, which object) for every field use."""
-    found: list[tuple[str, set[str] | None, str]] = []
-    for obj in _objects():
-        title = obj["attributes"]["title"]
-        attributes = obj["attributes"]
-        if obj["type"] == "index-pattern":
-            found.append((attributes["timeFieldName"], {"date"}, title))
-            found += [(f, None, title) for f in json.loads(attributes["fieldFormatMap"])]
-        if obj["type"] == "visualization":
-            for agg in json.loads(attributes["visState"])["aggs"]:
-                if "field" in agg["params"]:
-                    found.append((agg["params"]["field"], AGG_TYPES[agg["type"]], title))
-        if obj["type"] == "search":
-            found += [(c, None, title) for c in attributes["columns"]]
-            found += [(f, {"date", "keyword", "long"}, title) for f, _ in attributes["sort"]]
-        search_source = attributes.get("kibanaSavedObjectMeta", {}).get("searchSourceJSON")
-        if search_source:
-            query = json.loads(search_source)["query"]["query"]
-            found += [(f, None, title) for f in KQL_FIELD.findall(query)]
-    return found
-
-
-def test_every_field_the_kibana_objects_use_is_mapped_with_a_compatible_type():
-    references = _references()
-    assert len(references) > 20  # the parser really found the panels' fields
-    for field, accepted, where in references:
-        mapped = _field_type(field)
-        assert mapped is not None, f"{where}: field {field!r} tidak ada di template"
-        assert accepted is None or mapped in accepted, f"{where}: {field!r} bertipe {mapped}, perlu {accepted}"
-
-
-def test_kibana_objects_reference_each_other_consistently():
-    objects = _objects()
-    known = {(o["type"], o["id"]) for o in objects}
-    for obj in objects:
-        for ref in obj["references"]:
-            assert (ref["type"], ref["id"]) in known, f"{obj['id']} -> {ref}"
-    dashboard = next(o for o in objects if o["type"] == "dashboard")
-    panel_refs = {p["panelRefName"] for p in json.loads(dashboard["attributes"]["panelsJSON"])}
-    assert panel_refs == {r["name"] for r in dashboard["references"]}
 
 
 def _ndjson(multipart: bytes) -> bytes:
@@ -430,7 +367,7 @@ class FakeKibana:
 
     def _handle(self, method, path, headers, body):
         self.requests.append((path, {k.lower(): v for k, v in headers.items()}, body))
-        count = sum(1 for line in body.split(b"\n") if line.startswith(b'{"id": '))
+        count = sum(1 for line in _ndjson(body).splitlines() if line.strip())
         answer = self.answer or {"success": True, "successCount": count}
         return self.status, {"content-type": "application/json"}, json.dumps(answer).encode()
 
