@@ -80,10 +80,11 @@ def _kibana_import(args: argparse.Namespace, out: TextIO) -> int:
             username=os.environ.get("KIBANA_USERNAME"),
             password=os.environ.get("KIBANA_PASSWORD"),
         )
-    print(f"Kibana: {result.imported} objek dimuat", file=out)
-    for error in result.errors:
-        print(f"  ditolak: {error}", file=out)
-    return EXIT_PARTIAL if result.errors else EXIT_OK
+    refused = f", {len(result.failures)} ditolak:" if result.failures else ""
+    print(f"Kibana: {result.imported} objek dimuat{refused}", file=out)
+    for line in result.errors:
+        print(f"  - {line}", file=out)
+    return EXIT_PARTIAL if result.failures else EXIT_OK
 
 
 @contextmanager

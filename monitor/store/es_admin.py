@@ -104,11 +104,86 @@ class KibanaImportError(MonitorError):
     """Kibana refused the saved objects, or could not be reached."""
 
 
+# The oldest Kibana that accepts the shipped objects (their Lens typeMigrationVersion is 8.9.0).
+MIN_KIBANA = "8.9"
+# Saved-object types in words, for the operator.
+_TYPE_WORDS = {
+    "index-pattern": "data view",
+    "lens": "visualisasi Lens",
+    "visualization": "visualisasi",
+    "search": "pencarian tersimpan",
+    "dashboard": "dasbor",
+}
+
+
+@dataclass(frozen=True)
+class KibanaImportFailure:
+    """One object the saved objects import API refused (an entry of its `errors`)."""
+
+    id: str
+    type: str
+    title: str | None
+    # Kibana's error.type: conflict, ambiguous_conflict, missing_references, unsupported_type, unknown.
+    reason: str
+    message: str | None = None
+    # (type, id) of references Kibana could not find, or of conflicting objects.
+    references: tuple[tuple[str, str], ...] = ()
+
+    @classmethod
+    def from_api(cls, entry: dict) -> KibanaImportFailure:
+        error = entry.get("error") or {}
+        reason = str(error.get("type") or "unknown")
+        type_ = str(entry.get("type", "?"))
+        refs: tuple[tuple[str, str], ...] = ()
+        if reason == "missing_references":
+            refs = tuple((str(r.get("type", "?")), str(r.get("id", "?"))) for r in error.get("references") or ())
+        elif reason == "conflict":
+            destination = error.get("destination_id") or error.get("destinationId")
+            refs = ((type_, str(destination)),) if destination else ()
+        elif reason == "ambiguous_conflict":
+            refs = tuple((type_, str(d.get("id", "?"))) for d in error.get("destinations") or ())
+        return cls(
+            id=str(entry.get("id", "?")),
+            type=type_,
+            title=(entry.get("meta") or {}).get("title") or entry.get("title"),
+            reason=reason,
+            message=error.get("message"),
+            references=refs,
+        )
+
+    def _reason_in_words(self) -> str:
+        names = ", ".join(f"{_TYPE_WORDS.get(t, t)} {i}" for t, i in self.references)
+        if self.reason == "missing_references":
+            return f"rujukan tidak ditemukan di Kibana: {names or '-'}"
+        if self.reason == "conflict":
+            return "bentrok dengan objek yang sudah ada" + (f" ({names})" if names else "")
+        if self.reason == "ambiguous_conflict":
+            return f"bentrok dengan lebih dari satu objek yang sudah ada ({names or '-'})"
+        if self.reason == "unsupported_type":
+            return "tipe objek ini tidak dikenal Kibana tujuan (versinya terlalu lama, atau fiturnya dimatikan)"
+        words = f"galat Kibana: {self.message}" if self.message else f"ditolak ({self.reason})"
+        if self.message and "more recent version of Kibana" in self.message:
+            words += f" (Kibana tujuan lebih tua dari format objek; butuh Kibana {MIN_KIBANA} atau lebih baru)"
+        return words
+
+    def describe(self) -> str:
+        """One Indonesian line: what was refused and why."""
+        what = _TYPE_WORDS.get(self.type, self.type)
+        name = f'"{self.title}" ({self.id})' if self.title else self.id
+        return f"{what} {name}: {self._reason_in_words()}"
+
+
 @dataclass(frozen=True)
 class KibanaImportResult:
+    """What Kibana answered: how many objects it stored and which it refused (with why)."""
+
     imported: int
-    # "type/id: reason" for each object Kibana refused.
-    errors: tuple[str, ...]
+    failures: tuple[KibanaImportFailure, ...] = ()
+
+    @property
+    def errors(self) -> tuple[str, ...]:
+        """Each refused object as a readable line."""
+        return tuple(failure.describe() for failure in self.failures)
 
 
 def kibana_objects(alias: str = SHIPPED_ALIAS, files: Sequence[Path] | None = None) -> bytes:
@@ -137,7 +212,10 @@ def import_kibana(
     verify: bool | str = True,
     client: httpx.Client | None = None,
 ) -> KibanaImportResult:
-    """Load the saved objects through Kibana's import API with overwrite=true (idempotent)."""
+    """Load the saved objects through Kibana's import API with overwrite=true (idempotent).
+
+    Objects Kibana refuses come back in `failures`; an unreachable Kibana or a refused request
+    (HTTP status other than 200) raises KibanaImportError."""
     headers = {"kbn-xsrf": "humas-monitor"}
     if api_key:
         headers["Authorization"] = f"ApiKey {api_key}"
@@ -160,8 +238,11 @@ def import_kibana(
             http.close()
     if response.status_code != 200:
         raise KibanaImportError(f"Kibana menolak impor: HTTP {response.status_code} {response.text[:500]}")
-    body = response.json()
-    errors = tuple(
-        f"{e.get('type')}/{e.get('id')}: {e.get('error', {}).get('type', 'error')}" for e in body.get("errors") or ()
-    )
-    return KibanaImportResult(imported=int(body.get("successCount", 0)), errors=errors)
+    try:
+        body = response.json()
+    except ValueError as exc:
+        raise KibanaImportError(f"Jawaban Kibana bukan JSON: {response.text[:500]}") from exc
+    failures = tuple(KibanaImportFailure.from_api(entry) for entry in body.get("errors") or ())
+    if body.get("success") is False and not failures:
+        failures = (KibanaImportFailure(id="-", type="-", title=None, reason="unknown", message=str(body)[:500]),)
+    return KibanaImportResult(imported=int(body.get("successCount", 0)), failures=failures)

@@ -1,14 +1,13 @@
-"""Elasticsearch-only behaviour: templates, retries, partial failures, an outage, retention, Kibana."""
+"""Elasticsearch-only behaviour: templates, retries, partial failures, an outage, retention.
+
+Kibana: tests/store/test_kibana_objects.py (the shipped objects) and test_kibana_import.py."""
 
 from __future__ import annotations
 
 import json
-import re
 import threading
-from collections.abc import Iterator
 from dataclasses import fields, replace
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import httpx
 import pytest
@@ -340,143 +339,3 @@ def test_retention_deletes_only_whole_months_older_than_the_limit(make_es_store)
     assert es_admin.retention(store, now=NOW) == []
     assert store.count(MentionFilter()) == 2
     assert es_admin.monthly_indices(store) == [f"{store.alias}-2026.{m}" for m in ("09", "10", "11")]
-
-
-# -- Kibana ------------------------------------------------------------------------------------
-KIBANA_FILE = Path(__file__).resolve().parents[2] / "config" / "kibana" / "humas-monitor.ndjson"
-# What each kind of reference needs from the mapping.
-AGG_TYPES = {
-    "date_histogram": {"date"},
-    "terms": {"keyword", "boolean", "long", "integer"},
-    "sum": {"long", "integer", "float"},
-    "avg": {"long", "integer", "float"},
-    "max": {"long", "integer", "float"},
-    "cardinality": {"keyword", "long", "integer"},
-}
-KQL_FIELD = re.compile(r"\b([a-z_][a-z0-9_.]*)\s*:")
-
-
-def _objects() -> list[dict]:
-    return [json.loads(line) for line in KIBANA_FILE.read_text(encoding="utf-8").splitlines() if line.strip()]
-
-
-def _field_type(name: str) -> str | None:
-    properties = mapping_properties()
-    head, _, sub = name.partition(".")
-    spec = properties.get(head)
-    if spec is None:
-        return None
-    if sub:
-        spec = spec.get("fields", {}).get(sub) or spec.get("properties", {}).get(sub)
-    return spec.get("type", "object") if spec else None
-
-
-def _references() -> list[tuple[str, set[str] | None, str]]:
-    """(field, acceptable mapping types or None for any, which object) for every field use."""
-    found: list[tuple[str, set[str] | None, str]] = []
-    for obj in _objects():
-        title = obj["attributes"]["title"]
-        attributes = obj["attributes"]
-        if obj["type"] == "index-pattern":
-            found.append((attributes["timeFieldName"], {"date"}, title))
-            found += [(f, None, title) for f in json.loads(attributes["fieldFormatMap"])]
-        if obj["type"] == "visualization":
-            for agg in json.loads(attributes["visState"])["aggs"]:
-                if "field" in agg["params"]:
-                    found.append((agg["params"]["field"], AGG_TYPES[agg["type"]], title))
-        if obj["type"] == "search":
-            found += [(c, None, title) for c in attributes["columns"]]
-            found += [(f, {"date", "keyword", "long"}, title) for f, _ in attributes["sort"]]
-        search_source = attributes.get("kibanaSavedObjectMeta", {}).get("searchSourceJSON")
-        if search_source:
-            query = json.loads(search_source)["query"]["query"]
-            found += [(f, None, title) for f in KQL_FIELD.findall(query)]
-    return found
-
-
-def test_every_field_the_kibana_objects_use_is_mapped_with_a_compatible_type():
-    references = _references()
-    assert len(references) > 20  # the parser really found the panels' fields
-    for field, accepted, where in references:
-        mapped = _field_type(field)
-        assert mapped is not None, f"{where}: field {field!r} tidak ada di template"
-        assert accepted is None or mapped in accepted, f"{where}: {field!r} bertipe {mapped}, perlu {accepted}"
-
-
-def test_kibana_objects_reference_each_other_consistently():
-    objects = _objects()
-    known = {(o["type"], o["id"]) for o in objects}
-    for obj in objects:
-        for ref in obj["references"]:
-            assert (ref["type"], ref["id"]) in known, f"{obj['id']} -> {ref}"
-    dashboard = next(o for o in objects if o["type"] == "dashboard")
-    panel_refs = {p["panelRefName"] for p in json.loads(dashboard["attributes"]["panelsJSON"])}
-    assert panel_refs == {r["name"] for r in dashboard["references"]}
-
-
-def _ndjson(multipart: bytes) -> bytes:
-    """The uploaded file inside a multipart body (boundaries differ between requests)."""
-    return multipart.split(b"\r\n\r\n", 1)[1].rsplit(b"\r\n--", 1)[0]
-
-
-class FakeKibana:
-    """Records import requests and answers like Kibana's saved objects import API."""
-
-    def __init__(self, status: int = 200, answer: dict | None = None):
-        self.requests: list[tuple[str, dict[str, str], bytes]] = []
-        self.status, self.answer = status, answer
-        self.server = ScriptedServer(self._handle)
-        self.url = self.server.url
-
-    def _handle(self, method, path, headers, body):
-        self.requests.append((path, {k.lower(): v for k, v in headers.items()}, body))
-        count = sum(1 for line in body.split(b"\n") if line.startswith(b'{"id": '))
-        answer = self.answer or {"success": True, "successCount": count}
-        return self.status, {"content-type": "application/json"}, json.dumps(answer).encode()
-
-
-@pytest.fixture
-def kibana() -> Iterator[FakeKibana]:
-    fake = FakeKibana()
-    yield fake
-    fake.server.close()
-
-
-def test_kibana_import_posts_every_object_with_overwrite_and_api_key(kibana):
-    result = es_admin.import_kibana(kibana.url, alias="humas-jabar", api_key="a2V5OnJhaGFzaWE=", space="humas")
-    assert result.imported == len(_objects()) and result.errors == ()
-    path, headers, body = kibana.requests[0]
-    assert path == "/s/humas/api/saved_objects/_import?overwrite=true"
-    assert headers["kbn-xsrf"] and headers["authorization"] == "ApiKey a2V5OnJhaGFzaWE="
-    assert headers["content-type"].startswith("multipart/form-data")
-    assert b'"title": "humas-jabar"' in body and b'"title": "monitor-mentions"' not in body
-    # Running it again is the same request: overwrite makes the import idempotent.
-    es_admin.import_kibana(kibana.url, alias="humas-jabar", api_key="a2V5OnJhaGFzaWE=", space="humas")
-    assert _ndjson(kibana.requests[1][2]) == _ndjson(body)
-
-
-def test_kibana_import_uses_basic_auth_and_reports_refused_objects():
-    fake = FakeKibana(
-        answer={
-            "success": False,
-            "successCount": 8,
-            "errors": [{"id": "humas-top-topics", "type": "visualization", "error": {"type": "missing_references"}}],
-        }
-    )
-    try:
-        result = es_admin.import_kibana(fake.url, username="elastic", password="rahasia")
-        assert result.errors == ("visualization/humas-top-topics: missing_references",)
-        assert fake.requests[0][1]["authorization"].startswith("Basic ")
-    finally:
-        fake.server.close()
-
-
-def test_kibana_import_failures_raise():
-    fake = FakeKibana(status=401, answer={"message": "unauthorized"})
-    try:
-        with pytest.raises(es_admin.KibanaImportError, match="401"):
-            es_admin.import_kibana(fake.url)
-    finally:
-        fake.server.close()
-    with pytest.raises(es_admin.KibanaImportError, match="tidak dapat dihubungi"):
-        es_admin.import_kibana(f"http://127.0.0.1:{free_port()}")

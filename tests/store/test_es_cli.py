@@ -9,7 +9,8 @@ import uuid
 import httpx
 from localhttp import Reply
 
-from monitor.cli import EXIT_OK, EXIT_USAGE, main
+from monitor.cli import main
+from monitor.cli.common import EXIT_OK, EXIT_USAGE
 
 
 def run(*args: str) -> tuple[int, str]:
