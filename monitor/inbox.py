@@ -149,6 +149,6 @@ class Inbox:
 
 def _content(payload: str) -> dict[str, Any]:
     """A payload without collected_at, which changes on every fetch and means nothing new."""
-    data = json.loads(payload)
+    data: dict[str, Any] = json.loads(payload)
     data.pop("collected_at", None)
     return data

@@ -21,7 +21,8 @@ PARTS = ("transformer", "ngram", "wordvec", "lexicon")
 
 def log_softmax(x: np.ndarray) -> np.ndarray:
     shifted = x - x.max(axis=1, keepdims=True)
-    return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+    result: np.ndarray = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+    return result
 
 
 @dataclass(frozen=True)
@@ -42,7 +43,8 @@ class SentimentMix:
     def combine(self, log_probs: Mapping[str, np.ndarray]) -> np.ndarray:
         """Probabilities from each used part's log-probabilities (every used part must be given)."""
         total = sum(self.weight(part) * log_probs[part] for part in PARTS if self.weight(part) > 0)
-        return np.exp(log_softmax(np.asarray(total, dtype=np.float32)))
+        probabilities: np.ndarray = np.exp(log_softmax(np.asarray(total, dtype=np.float32)))
+        return probabilities
 
     def save(self, directory: Path) -> None:
         (directory / MIX_FILE).write_text(json.dumps(dict(self.weights), indent=1), encoding="utf-8")

@@ -89,7 +89,7 @@ class TransformerClassifier:
         if threads:
             torch.set_num_threads(threads)
         try:
-            self.tokenizer = AutoTokenizer.from_pretrained(model_dir, local_files_only=True)
+            self.tokenizer = AutoTokenizer.from_pretrained(model_dir, local_files_only=True)  # type: ignore[no-untyped-call]  # transformers leaves it untyped
             self.model = AutoModelForSequenceClassification.from_pretrained(
                 model_dir, local_files_only=True, dtype=torch.float32
             ).eval()
@@ -153,12 +153,14 @@ class TransformerClassifier:
 
     def _logits(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
         if self.session is not None:
-            return self.session.run(None, {"input_ids": ids, "attention_mask": mask})[0]
+            result: np.ndarray = self.session.run(None, {"input_ids": ids, "attention_mask": mask})[0]
+            return result
         import torch
 
         with torch.inference_mode():
             output = self.model(input_ids=torch.from_numpy(ids), attention_mask=torch.from_numpy(mask))
-        return output.logits.float().numpy()
+        logits: np.ndarray = output.logits.float().numpy()
+        return logits
 
     def classify(self, texts: Sequence[str]) -> list[Classification]:
         normalized = [normalize_for_match(t) for t in texts]

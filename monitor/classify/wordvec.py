@@ -36,7 +36,8 @@ def word_tokens(text: str) -> list[str]:
 
 def unit_rows(vectors: np.ndarray) -> np.ndarray:
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-    return (vectors / np.maximum(norms, 1e-12)).astype(np.float32)
+    unit: np.ndarray = (vectors / np.maximum(norms, 1e-12)).astype(np.float32)
+    return unit
 
 
 @dataclass
@@ -81,7 +82,8 @@ class WordVectorHead:
     def logits(self, texts: list[str]) -> np.ndarray:
         x = (self.words.pooled(texts) - self.mean) / self.scale
         hidden = np.maximum(x @ self.hidden_weight + self.hidden_bias, 0.0)
-        return hidden @ self.out_weight + self.out_bias
+        logits: np.ndarray = hidden @ self.out_weight + self.out_bias
+        return logits
 
     def save(self, directory: Path) -> None:
         from safetensors.numpy import save_file

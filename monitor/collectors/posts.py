@@ -41,7 +41,7 @@ def post_to_mention(data: Any, *, source: str, channel: str, now: datetime) -> M
         published = utc(datetime.fromisoformat(str(published_raw))) if published_raw else None
     except ValueError:
         raise ValueError(f"published_at bukan tanggal ISO 8601: {published_raw!r}") from None
-    counts = [data.get(k) for k in _ENGAGEMENT_KEYS if data.get(k) is not None]
+    counts: list[Any] = [data[k] for k in _ENGAGEMENT_KEYS if data.get(k) is not None]
     try:
         engagement = sum(int(c) for c in counts) if counts else None
         reach = int(data["reach"]) if data.get("reach") is not None else None

@@ -48,7 +48,7 @@ def backoff(attempts: int) -> timedelta:
     """30 s, 1 min, 2 min, ... capped at MAX_BACKOFF; the exponent is capped before it is used,
     so a day-long outage never overflows the arithmetic."""
     doublings = min(max(attempts, 0), 16)
-    return min(FIRST_BACKOFF * 2**doublings, MAX_BACKOFF)
+    return min(FIRST_BACKOFF * (1 << doublings), MAX_BACKOFF)
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from monitor.alerters.types.log import LogAlerter
 from monitor.app import load_config
 from monitor.clock import SimulatedClock
 from monitor.config import MonitorConfig
+from monitor.delivery.alerter import Alerter
 from monitor.demo.server import DemoServer
 from monitor.i18n import Messages
 from monitor.incidents.book import IncidentBook
@@ -49,7 +50,7 @@ def run_demo(out: TextIO, data_dir: Path | None = None) -> DemoResult:
     with DemoServer(clock, DEMO_START) as server:
         config = load_demo_config(server.url, data_dir)
         say = Messages(config.monitor.language, config.monitor.timezone)
-        alerters = {"log": LogAlerter("log", say, stream=out)}
+        alerters: dict[str, Alerter] = {"log": LogAlerter("log", say, stream=out)}
         pipeline = build_pipeline(config, clock=clock, alerters=alerters)
         print(say("demo.head", start=say.time(DEMO_START), end=say.time(DEMO_START + DURATION)) + "\n", file=out)
         alerts = 0

@@ -75,13 +75,6 @@ class RuleType(Protocol):
     def evaluate(self, ctx: RuleContext) -> list[Finding]: ...
 
 
-_GROUP_FILTERS = {
-    "source": "sources",
-    "channel": "channels",
-    "author": "authors",
-    "watchlist": "watchlists",
-    "topic": "topics",
-}
 _GROUP_TERMS: dict[str, TermField] = {
     "source": "source",
     "channel": "channel",
@@ -104,7 +97,23 @@ def grouped_filters(
     values: dict[str, None] = {}
     for scope in (flt, *also):
         values.update((value, None) for value, _ in store.terms(field, scope, size=MAX_GROUPS))
-    return [(value, replace(flt, **{_GROUP_FILTERS[rule.group_by]: (value,)})) for value in values]
+    return [(value, _only(flt, rule.group_by, value)) for value in values]
+
+
+def _only(flt: MentionFilter, group_by: str, value: str) -> MentionFilter:
+    """`flt` narrowed to one value of the grouping field."""
+    match group_by:
+        case "source":
+            return replace(flt, sources=(value,))
+        case "channel":
+            return replace(flt, channels=(value,))
+        case "author":
+            return replace(flt, authors=(value,))
+        case "watchlist":
+            return replace(flt, watchlists=(value,))
+        case "topic":
+            return replace(flt, topics=(value,))
+    raise ValueError(f"group_by tidak dikenal: {group_by}")
 
 
 def post_label(mention: EnrichedMention) -> str:

@@ -9,6 +9,7 @@ one transaction, so a crash never sends twice nor loses an alert. The engine own
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 from collections import Counter
@@ -150,7 +151,7 @@ class RuleEngine:
                     end - rule.evaluation_window,
                     end,
                     moment,
-                    lambda ids, name=rule.name: self._already_seen(name, ids),
+                    functools.partial(self._already_seen, rule.name),
                     memory,
                     self.say,
                     self.health,

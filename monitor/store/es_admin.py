@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -130,7 +131,7 @@ class KibanaImportFailure:
     references: tuple[tuple[str, str], ...] = ()
 
     @classmethod
-    def from_api(cls, entry: dict) -> KibanaImportFailure:
+    def from_api(cls, entry: dict[str, Any]) -> KibanaImportFailure:
         error = entry.get("error") or {}
         reason = str(error.get("type") or "unknown")
         type_ = str(entry.get("type", "?"))
@@ -219,7 +220,7 @@ def import_kibana(
     headers = {"kbn-xsrf": "humas-monitor"}
     if api_key:
         headers["Authorization"] = f"ApiKey {api_key}"
-    auth = httpx.BasicAuth(username, password or "") if username else None
+    auth: httpx.Auth | None = httpx.BasicAuth(username, password or "") if username else None
     base = url.rstrip("/") + (f"/s/{space}" if space else "")
     owned = client is None
     http = client or httpx.Client(verify=verify, timeout=60.0)
@@ -228,7 +229,7 @@ def import_kibana(
             f"{base}/api/saved_objects/_import",
             params={"overwrite": "true"},
             headers=headers,
-            auth=auth,
+            auth=auth or httpx.USE_CLIENT_DEFAULT,
             files={"file": ("humas-monitor.ndjson", kibana_objects(alias, files), "application/ndjson")},
         )
     except httpx.HTTPError as exc:

@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from monitor.enrich.query.ast import ANY, And, Near, Node, Not, Or, Positional, Query, Term, TokenPattern
 from monitor.enrich.query.document import EMPTY
-from monitor.enrich.query.lexer import QueryProblem, Token, lex
+from monitor.enrich.query.lexer import QueryProblem, Token, TokenKind, lex
 from monitor.enrich.query.matcher import matches
 from monitor.errors import QueryError
 from monitor.text.normalize import fold_accents, tokens
@@ -76,6 +76,11 @@ class Parser:
     def current(self) -> Token:
         return self.tokens[self.i]
 
+    def at(self, kind: TokenKind) -> bool:
+        """Whether the current token is `kind` (a method, so type checkers do not narrow the
+        current token across calls that advance)."""
+        return self.current.kind == kind
+
     def advance(self) -> Token:
         token = self.tokens[self.i]
         self.i += 1
@@ -86,7 +91,7 @@ class Parser:
             raise QueryProblem(0, "kueri kosong")
         node = self.parse_or()
         # The grammar stops early only at a ')' that closes nothing.
-        if self.current.kind != "END":
+        if not self.at("END"):
             raise QueryProblem(self.current.position, "kurung tutup ')' tanpa pasangan '('")
         return node
 
@@ -151,7 +156,7 @@ class Parser:
             if self.current.kind == "RPAREN":
                 raise QueryProblem(token.position, "kurung kosong")
             node = self.parse_or()
-            if self.current.kind != "RPAREN":
+            if not self.at("RPAREN"):
                 raise QueryProblem(token.position, "kurung '(' tidak ditutup")
             self.advance()
             return node

@@ -21,7 +21,8 @@ TEMPLATE_VERSION = 1
 
 @cache
 def _component(kind: str) -> dict[str, Any]:
-    return json.loads((HERE / f"mentions-{kind}.json").read_text(encoding="utf-8"))
+    component: dict[str, Any] = json.loads((HERE / f"mentions-{kind}.json").read_text(encoding="utf-8"))
+    return component
 
 
 def component_templates(prefix: str) -> dict[str, dict[str, Any]]:
@@ -53,4 +54,5 @@ def index_template(prefix: str, *, shards: int, replicas: int) -> dict[str, Any]
 
 def mapping_properties() -> dict[str, Any]:
     """The mapped fields, name -> mapping (used by the Kibana field check and the store)."""
-    return _component("mappings")["template"]["mappings"]["properties"]
+    properties: dict[str, Any] = _component("mappings")["template"]["mappings"]["properties"]
+    return properties

@@ -135,7 +135,7 @@ def make_client(options: ElasticsearchOptions) -> Elasticsearch:
     return Elasticsearch(
         list(options.hosts),
         node_class=_Compat8Node,
-        ca_certs=options.ca_file,
+        ca_certs=options.ca_file or DEFAULT,
         verify_certs=options.verify_certs,
         request_timeout=options.request_timeout.total_seconds(),
         max_retries=0,
@@ -470,8 +470,8 @@ class ElasticsearchStore:
             return int(response["count"])
         # Cardinality is exact below its precision threshold (40000 distinct authors).
         aggs = {"authors": {"cardinality": {"field": "author", "precision_threshold": 40000}}}
-        response = self._search("count", query=self._query(flt), size=0, aggs=aggs)
-        return int(response.get("aggregations", {}).get("authors", {}).get("value", 0))
+        found = self._search("count", query=self._query(flt), size=0, aggs=aggs)
+        return int(found.get("aggregations", {}).get("authors", {}).get("value", 0))
 
     def histogram(self, flt: MentionFilter, interval: timedelta) -> list[tuple[datetime, int]]:
         step_ms = int(interval / timedelta(milliseconds=1))

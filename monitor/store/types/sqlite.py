@@ -201,7 +201,7 @@ class SqliteStore:
         counts = {int(bucket): n for bucket, n in rows}
         if flt.since and flt.until:
             first, last = int(_epoch(flt.since) // step), int((_epoch(flt.until) - 1e-6) // step)
-            keys = range(first, last + 1)
+            keys: list[int] = list(range(first, last + 1))
         else:
             keys = sorted(counts)
         return [(datetime.fromtimestamp(k * step, UTC), counts.get(k, 0)) for k in keys]
