@@ -110,11 +110,18 @@ class Registry(Generic[T_co]):
         self.family = family
         self.package = package
         self._loaded: dict[str, Plugin[T_co, Any]] = {}
+        self._added: dict[str, Plugin[T_co, Any]] = {}
 
     def names(self) -> list[str]:
         """Every type the family offers (module names; nothing is imported but the package)."""
         package = importlib.import_module(self.package)
-        return sorted(m.name for m in pkgutil.iter_modules(package.__path__) if not m.name.startswith("_"))
+        found = {m.name for m in pkgutil.iter_modules(package.__path__) if not m.name.startswith("_")}
+        return sorted(found | set(self._added))
+
+    def add(self, type_name: str, plugin: Plugin[T_co, Any]) -> None:
+        """Offer a plugin that lives outside the package (an office's own module, a test)."""
+        self._added[type_name] = plugin
+        self._loaded[type_name] = plugin
 
     def plugin(self, type_name: str) -> Plugin[T_co, Any]:
         if type_name in self._loaded:
