@@ -219,7 +219,6 @@ class DigestGroupConfig(Strict):
     send_at: str = "07:00"
     # Validated by each section's own Options (monitor/digest/sections/); empty: the default list.
     sections: tuple[SectionEntry, ...] = ()
-    attach_pdf: bool = False
     # False: no email on a day without a single mention.
     send_empty: bool = True
 

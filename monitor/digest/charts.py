@@ -17,7 +17,8 @@ from matplotlib.ticker import MaxNLocator
 # The email's sentiment colours (the HTML uses the same ones).
 COLOURS = {"positive": "#059669", "neutral": "#9ca3af", "negative": "#dc2626"}
 ACCENT, MUTED = "#1d4ed8", "#9ca3af"
-WIDTH_IN, DPI = 5.68, 200
+# Narrow enough that labels stay legible when a phone shrinks the chart to ~330 px.
+WIDTH_IN, DPI = 4.4, 250
 
 
 def _figure(height: float) -> Figure:
@@ -36,14 +37,14 @@ def _png(figure: Figure) -> bytes:
 def _tidy(ax: Axes) -> None:
     for side in ("top", "right", "left"):
         ax.spines[side].set_visible(False)
-    ax.tick_params(axis="both", labelsize=8, colors="#374151", length=0)
+    ax.tick_params(axis="both", labelsize=10, colors="#374151", length=0)
     ax.grid(axis="y", color="#e5e7eb", linewidth=0.6)
     ax.set_axisbelow(True)
 
 
 def stacked_bars(labels: Sequence[str], series: Sequence[tuple[str, str, Sequence[int]]]) -> bytes:
     """Bars per label stacked by series (name, colour, values): volume per day by sentiment."""
-    figure = _figure(2.3)
+    figure = _figure(2.6)
     ax = figure.add_subplot()
     bottom = [0] * len(labels)
     for name, colour, values in series:
@@ -52,13 +53,13 @@ def stacked_bars(labels: Sequence[str], series: Sequence[tuple[str, str, Sequenc
     _tidy(ax)
     ax.set_ylim(0, max([*bottom, 1]) * 1.15)
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.legend(fontsize=7, frameon=False, ncol=len(series), loc="upper left", bbox_to_anchor=(0, 1.18))
+    ax.legend(fontsize=9, frameon=False, ncol=len(series), loc="lower left", bbox_to_anchor=(0, 1.0))
     return _png(figure)
 
 
 def paired_bars(labels: Sequence[str], today: Sequence[float], usual: Sequence[float], names: tuple[str, str]) -> bytes:
     """Horizontal bars, today against the usual level, one pair per label (largest on top)."""
-    figure = _figure(0.35 + 0.38 * max(len(labels), 1))
+    figure = _figure(0.5 + 0.45 * max(len(labels), 1))
     ax = figure.add_subplot()
     rows = list(range(len(labels)))[::-1]
     ax.barh([r + 0.2 for r in rows], today, height=0.38, color=ACCENT, label=names[0])
@@ -68,5 +69,5 @@ def paired_bars(labels: Sequence[str], today: Sequence[float], usual: Sequence[f
     ax.grid(axis="y", visible=False)
     ax.grid(axis="x", color="#e5e7eb", linewidth=0.6)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.legend(fontsize=7, frameon=False, loc="lower right")
+    ax.legend(fontsize=9, frameon=False, loc="lower right")
     return _png(figure)

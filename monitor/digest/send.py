@@ -158,10 +158,9 @@ def build_message(
     recipients: Sequence[str],
     now: datetime,
     msg_id: str,
-    pdf: bytes | None = None,
 ) -> EmailMessage:
     """multipart/alternative: the plain text, then the HTML with its charts as related parts
-    referenced by Content-ID (Outlook shows no base64 images); the PDF, if any, attached."""
+    referenced by Content-ID (Outlook shows no base64 images)."""
     message = EmailMessage()
     message["Subject"] = digest.subject
     message["From"] = sender
@@ -175,9 +174,6 @@ def build_message(
     assert isinstance(html_part, EmailMessage)
     for image in digest.images:
         html_part.add_related(image.png, "image", "png", cid=f"<{image.cid}>", disposition="inline")
-    if pdf is not None:
-        name = f"ringkasan-{digest.group}-{digest.day.isoformat()}.pdf"
-        message.add_attachment(pdf, "application", "pdf", filename=name)
     return message
 
 

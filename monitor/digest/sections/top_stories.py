@@ -22,7 +22,7 @@ class Story:
     story_id: str
     count: int  # mentions of the story that day, as the store counts them
     first: EnrichedMention | None  # the earliest copy of the day (None past the scan limit)
-    sources: int
+    reach: int  # the largest reach of a copy
 
 
 def gather(day: DigestDay, limit: int) -> list[Story]:
@@ -31,11 +31,13 @@ def gather(day: DigestDay, limit: int) -> list[Story]:
         if item.story_id:
             copies.setdefault(item.story_id, []).append(item)
     stories = []
-    for story_id, count in day.store.terms("story_id", day.filter(), size=limit):
+    # More candidates than shown: among stories of equal size, the one that reached most leads.
+    for story_id, count in day.store.terms("story_id", day.filter(), size=max(5 * limit, 25)):
         found = copies.get(story_id, [])
         first = min(found, key=lambda m: m.mention.published_at) if found else None
-        stories.append(Story(story_id, count, first, len({m.mention.source for m in found})))
-    return stories
+        stories.append(Story(story_id, count, first, max((m.mention.reach or 0 for m in found), default=0)))
+    stories.sort(key=lambda s: (-s.count, -s.reach))
+    return stories[:limit]
 
 
 HTML = """

@@ -19,7 +19,7 @@ class Options(PluginOptions):
 
 @dataclass(frozen=True)
 class DayCounts:
-    label: str  # "Jum 20"
+    label: str  # "Jum\n20" (two lines under a bar)
     date: str  # "Jumat, 20 Nov 2026"
     counts: dict[str, int]
 
@@ -32,7 +32,7 @@ def gather(day: DigestDay, days: int) -> list[DayCounts]:
     rows = []
     for back in range(days - 1, -1, -1):
         when = day.day - timedelta(days=back)
-        label = f"{day.say.words('calendar.weekdays')[when.weekday()][:3]} {when.day}"
+        label = f"{day.say.words('calendar.weekdays')[when.weekday()][:3]}\n{when.day}"
         rows.append(DayCounts(label, day.date_text(when), day.sentiment_counts(day.filter(days_back=back))))
     return rows
 
