@@ -30,6 +30,9 @@ class MentionFilter:
     sources: tuple[str, ...] = ()
     channels: tuple[str, ...] = ()
     authors: tuple[str, ...] = ()
+    stories: tuple[str, ...] = ()
+    # Exactly these mentions (an incident's, a story's); combined with the other filters.
+    ids: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -64,6 +67,10 @@ class MentionStore(Protocol):
 
     def terms(self, field: TermField, flt: MentionFilter, *, size: int = 10) -> list[tuple[str, int]]:
         """The most frequent values of a field, most frequent first (ties by value)."""
+
+    def span(self, flt: MentionFilter) -> tuple[datetime, datetime] | None:
+        """The earliest and latest `published_at` among the matching mentions (UTC); None
+        when nothing matches."""
 
     def describe(self) -> str:
         """Where the data lives, for humans (a file path or a cluster URL and alias)."""

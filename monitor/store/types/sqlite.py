@@ -131,7 +131,13 @@ class SqliteStore:
         if flt.until:
             clauses.append("m.published_at < ?")
             params.append(_epoch(flt.until))
-        scalar = {"source": flt.sources, "channel": flt.channels, "author": flt.authors, "sentiment": flt.sentiment}
+        scalar = {
+            "source": flt.sources,
+            "channel": flt.channels,
+            "author": flt.authors,
+            "sentiment": flt.sentiment,
+            "story_id": flt.stories,
+        }
         for column, values in scalar.items():
             if values:
                 clauses.append(f"m.{column} IN ({','.join('?' * len(values))})")
@@ -141,6 +147,10 @@ class SqliteStore:
                 marks = ",".join("?" * len(values))
                 clauses.append(f"EXISTS (SELECT 1 FROM json_each(m.{column}) WHERE value IN ({marks}))")
                 params.extend(values)
+        if flt.ids:
+            # One JSON parameter: an incident's thousands of ids stay under SQLite's variable limit.
+            clauses.append("m.id IN (SELECT value FROM json_each(?))")
+            params.append(json.dumps(list(flt.ids)))
         if flt.query:
             query = _fts_query(flt.query)
             if query:
@@ -187,6 +197,13 @@ class SqliteStore:
         where, params = self._where(flt)
         expr = "COUNT(DISTINCT m.author)" if unique_authors else "COUNT(*)"
         return int(self._rows(f"SELECT {expr} FROM mentions m{where}", params)[0][0])
+
+    def span(self, flt: MentionFilter) -> tuple[datetime, datetime] | None:
+        where, params = self._where(flt)
+        first, last = self._rows(f"SELECT MIN(m.published_at), MAX(m.published_at) FROM mentions m{where}", params)[0]
+        if first is None:
+            return None
+        return datetime.fromtimestamp(first, UTC), datetime.fromtimestamp(last, UTC)
 
     def histogram(self, flt: MentionFilter, interval: timedelta) -> list[tuple[datetime, int]]:
         step = interval.total_seconds()
