@@ -36,6 +36,18 @@ CREATE INDEX IF NOT EXISTS mentions_source ON mentions(source, published_at);
 CREATE VIRTUAL TABLE IF NOT EXISTS mentions_fts USING fts5(
     title, text, normalized, tokenize = 'unicode61 remove_diacritics 2'
 );
+-- What a person reads (`monitor explore`, any SQLite browser): one row per mention, newest
+-- first, title, text and link as columns. `rowid` is the full-text index's key.
+CREATE VIEW IF NOT EXISTS mention_view AS
+SELECT m.published_at, m.source, m.channel, m.author,
+    json_extract(m.data, '$.mention.title') AS title,
+    json_extract(m.data, '$.mention.text') AS text,
+    m.sentiment, m.topics, m.flags, m.watchlists,
+    json_extract(m.data, '$.mention.reach') AS reach,
+    json_extract(m.data, '$.mention.engagement') AS engagement,
+    json_extract(m.data, '$.mention.url') AS url,
+    m.story_id, m.id, m.rowid AS rowid
+FROM mentions m ORDER BY m.published_at DESC;
 """
 
 _LIST_FIELDS = {"topics", "flags", "watchlists"}
