@@ -134,6 +134,15 @@ def team_posts(path: Path, *, split: str | None = "test") -> list[Labelled]:
     return rows
 
 
+def save_labelled(path: Path, examples: Sequence[Labelled], *, split: str = "test") -> Path:
+    """Labelled texts (an office's corrections) as JSON Lines in the team's format, so
+    `team_posts(path)` reads them back as an evaluation set."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lines = [json.dumps({"text": e.text, "sentiment": e.label, "split": split}, ensure_ascii=False) for e in examples]
+    path.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+    return path
+
+
 # name -> (reader, scored as binary): the public test sets, read from the shared data folder.
 SHARED_SETS: dict[str, tuple[Callable[[Path], list[datasets.Example]], bool]] = {
     "SmSA test": (lambda d: datasets.smsa(d, "test"), False),
