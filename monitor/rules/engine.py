@@ -182,14 +182,12 @@ class RuleEngine:
         if finding.group_key or finding.label:
             title = f"{title} — {finding.label or finding.group_key}"
         row, event = self.incidents.apply(rule, finding.group_key, finding.count, now, title)
-        # The finding's own mentions, or a sample of those its filter matches (newest first):
-        # what an analyst looks back at, and what the alert quotes.
-        mentions = list(finding.mentions) or [
-            hit.mention for hit in self.store.search(finding.filter, limit=ALERT_SAMPLE)
-        ]
-        self.incidents.link(row.incident.id, [m.id for m in mentions])
+        # What an analyst looks back at: the finding's own mentions, or the newest its filter
+        # matches (ids only, so a quiet evaluation reads no documents).
+        linked = finding.mention_ids or tuple(self.store.ids(finding.filter, limit=ALERT_SAMPLE))
+        self.incidents.link(row.incident.id, linked)
         if event is not None:
-            self._dispatch(rule, row, self._alert(rule, row, event, finding, now, mentions[:ALERT_SAMPLE]), outcome)
+            self._dispatch(rule, row, self._alert(rule, row, event, finding, now), outcome)
 
     def _dispatch(self, rule: RuleOptions, row: IncidentRow, alert: Alert, outcome: EvaluationReport) -> None:
         """Queue the alert, or record why not: a silence, or an incident nobody was told about."""
@@ -212,20 +210,14 @@ class RuleEngine:
         self.outbox.enqueue(alert)
         outcome.alerts.append(alert)
 
-    def _alert(
-        self,
-        rule: RuleOptions,
-        row: IncidentRow,
-        event: str,
-        finding: Finding,
-        now: datetime,
-        mentions: list[EnrichedMention],
-    ) -> Alert:
+    def _alert(self, rule: RuleOptions, row: IncidentRow, event: str, finding: Finding, now: datetime) -> Alert:
         incident = row.incident
         if finding.mentions:
+            mentions = list(finding.mentions[:ALERT_SAMPLE])
             split = dict(Counter(m.classification.sentiment.value for m in mentions if m.classification.sentiment))
             sources = tuple(Counter(m.mention.source for m in mentions).most_common(3))
         else:
+            mentions = [hit.mention for hit in self.store.search(finding.filter, limit=ALERT_SAMPLE)]
             split = dict(self.store.terms("sentiment", finding.filter, size=3))
             sources = tuple(self.store.terms("source", finding.filter, size=3))
         key = f"{rule.name}|{finding.group_key}|{event}|{now.isoformat()}|{finding.count}"

@@ -59,6 +59,10 @@ class MentionStore(Protocol):
     def search(self, flt: MentionFilter, *, limit: int = 50, offset: int = 0) -> list[SearchHit]:
         """Newest first when flt.query is empty, best match first otherwise."""
 
+    def ids(self, flt: MentionFilter, *, limit: int = 50) -> list[str]:
+        """The ids of the newest matching mentions, newest first: `search` without reading
+        the documents (what the engine links to an incident on every evaluation)."""
+
     def count(self, flt: MentionFilter, *, unique_authors: bool = False) -> int: ...
 
     def histogram(self, flt: MentionFilter, interval: timedelta) -> list[tuple[datetime, int]]:

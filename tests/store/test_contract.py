@@ -176,6 +176,13 @@ def test_search_without_query_is_newest_first_and_pages(filled):
     assert all(hit.highlights == () for hit in filled.search(MentionFilter()))
 
 
+def test_ids_are_searchs_order_without_the_documents(filled):
+    assert filled.ids(MentionFilter()) == ["m7", "m6", "m5", "m4", "m3", "m2", "m1"]
+    assert filled.ids(MentionFilter(), limit=2) == ["m7", "m6"]
+    assert filled.ids(MentionFilter(watchlists=("banjir",), query="pompa")) == ["m3", "m2", "m1"]
+    assert filled.ids(MentionFilter(topics=("tidak-ada",))) == []
+
+
 def test_search_highlights_matches_in_indonesian_text(filled):
     hits = filled.search(MentionFilter(query="pompa Muara"))
     assert set(ids(hits)) == {"m1", "m2", "m3"}

@@ -462,6 +462,17 @@ class ElasticsearchStore:
             for hit in response["hits"]["hits"]
         ]
 
+    def ids(self, flt: MentionFilter, *, limit: int = 50) -> list[str]:
+        response = self._search(
+            "ids",
+            query=self._query(flt),
+            sort=[{"published_at": "desc"}, {"id": "asc"}],
+            size=limit,
+            source=False,
+            track_total_hits=False,
+        )
+        return [str(hit["_id"]) for hit in response["hits"]["hits"]]
+
     def count(self, flt: MentionFilter, *, unique_authors: bool = False) -> int:
         if not unique_authors:
             response = self.call(

@@ -205,6 +205,11 @@ class SqliteStore:
             for data, score, snippet in rows
         ]
 
+    def ids(self, flt: MentionFilter, *, limit: int = 50) -> list[str]:
+        where, params = self._where(flt)
+        sql = f"SELECT m.id FROM mentions m{where} ORDER BY m.published_at DESC, m.id LIMIT ?"
+        return [str(row[0]) for row in self._rows(sql, [*params, limit])]
+
     def count(self, flt: MentionFilter, *, unique_authors: bool = False) -> int:
         where, params = self._where(flt)
         expr = "COUNT(DISTINCT m.author)" if unique_authors else "COUNT(*)"
