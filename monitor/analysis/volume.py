@@ -102,25 +102,4 @@ def volume_by(
     zone = ZoneInfo(zone) if isinstance(zone, str) else zone
     flt = window(store, flt, interval, zone)
     chosen = list(values) if values is not None else [value for value, _ in store.terms(field, flt, size=size)]
-    return {value: volume(store, _only(flt, field, value), interval, zone) for value in chosen}
-
-
-def _only(flt: MentionFilter, field: TermField, value: str) -> MentionFilter:
-    match field:
-        case "source":
-            return replace(flt, sources=(value,))
-        case "channel":
-            return replace(flt, channels=(value,))
-        case "author":
-            return replace(flt, authors=(value,))
-        case "sentiment":
-            return replace(flt, sentiment=(value,))
-        case "topics":
-            return replace(flt, topics=(value,))
-        case "flags":
-            return replace(flt, flags=(value,))
-        case "watchlists":
-            return replace(flt, watchlists=(value,))
-        case "story_id":
-            return replace(flt, stories=(value,))
-    raise ValueError(f"field tidak dikenal: {field}")
+    return {value: volume(store, flt.only(field, value), interval, zone) for value in chosen}

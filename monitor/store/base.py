@@ -7,7 +7,7 @@ windows filter on `published_at` and are half-open: since <= t < until.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Literal, Protocol
 
@@ -33,6 +33,27 @@ class MentionFilter:
     stories: tuple[str, ...] = ()
     # Exactly these mentions (an incident's, a story's); combined with the other filters.
     ids: tuple[str, ...] = ()
+
+    def only(self, field: TermField, value: str) -> MentionFilter:
+        """This filter narrowed to one value of a field `terms` counts (one group, one series)."""
+        match field:
+            case "source":
+                return replace(self, sources=(value,))
+            case "channel":
+                return replace(self, channels=(value,))
+            case "author":
+                return replace(self, authors=(value,))
+            case "sentiment":
+                return replace(self, sentiment=(value,))
+            case "topics":
+                return replace(self, topics=(value,))
+            case "flags":
+                return replace(self, flags=(value,))
+            case "watchlists":
+                return replace(self, watchlists=(value,))
+            case "story_id":
+                return replace(self, stories=(value,))
+        raise ValueError(f"field tidak dikenal: {field}")
 
 
 @dataclass(frozen=True)

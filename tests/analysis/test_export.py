@@ -47,48 +47,20 @@ def test_english_offices_get_english_headers():
     assert header(Messages("en"))[:3] == ["time", "source", "channel"]
 
 
+def _exported(mention_id: str, text: str, sentiment: str, correction: str) -> list[str]:
+    """A row as the export writes it (COLUMNS order), with what the analyst typed last."""
+    return ["2026-11-20 06:38", "x", "social", "warga", "", text, sentiment, *[""] * 6, mention_id, correction]
+
+
 @pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
 def test_corrections_are_the_rows_an_analyst_filled_in(tmp_path, suffix):
-    head = header(SAY)
     rows = [
-        [
-            "2026-11-20 06:38",
-            "x",
-            "social",
-            "a",
-            "",
-            "pompa mati lg",
-            "netral",
-            "",
-            "",
-            "",
-            "",
-            "",
-            "",
-            "id-1",
-            "Negatif",
-        ],
-        ["2026-11-20 06:40", "x", "social", "b", "", "info posko", "netral", "", "", "", "", "", "", "id-2", ""],
-        [
-            "2026-11-20 06:45",
-            "x",
-            "social",
-            "c",
-            "",
-            "mantap pemkot 👏",
-            "positif",
-            "",
-            "",
-            "",
-            "",
-            "",
-            "",
-            "id-3",
-            "negative",
-        ],
-        ["2026-11-20 06:50", "x", "social", "d", "", "??", "positif", "", "", "", "", "", "", "id-4", "entahlah"],
+        _exported("id-1", "pompa mati lg", "netral", "Negatif"),
+        _exported("id-2", "info posko", "netral", ""),
+        _exported("id-3", "mantap pemkot 👏", "positif", "negative"),
+        _exported("id-4", "??", "positif", "entahlah"),
     ]
-    path = write_table(tmp_path / f"koreksi{suffix}", head, rows)
+    path = write_table(tmp_path / f"koreksi{suffix}", header(SAY), rows)
     corrections = read_corrections(path, SAY)
     assert [(c.mention_id, c.model, c.corrected) for c in corrections] == [
         ("id-1", "neutral", "negative"),
