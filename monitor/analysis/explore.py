@@ -220,15 +220,17 @@ def _aliases(say: Messages) -> dict[str, str]:
     return {key: '"' + say(f"explore.col.{key}").replace('"', '""') + '"' for key in _ALIASES}
 
 
-def _query(say: Messages, key: str, sql: str) -> dict[str, str]:
+def _query(say: Messages, key: str, sql: str) -> dict[str, Any]:
     return {
         "sql": sql,
         "title": say(f"explore.query.{key}.title"),
         "description": say(f"explore.query.{key}.description"),
+        # The answer first; the SQL is one click away ("show"), to read or adapt.
+        "hide_sql": True,
     }
 
 
-def _store_queries(say: Messages) -> dict[str, dict[str, str]]:
+def _store_queries(say: Messages) -> dict[str, dict[str, Any]]:
     c = _aliases(say)
     in_watchlist = "(:watchlist = '' OR EXISTS (SELECT 1 FROM json_each(mentions.watchlists) WHERE value = :watchlist))"
     by_sentiment = f"""SUM(sentiment = 'positive') AS {c["positive"]},
@@ -274,7 +276,7 @@ GROUP BY source, channel ORDER BY 3 DESC LIMIT 100""",
     }
 
 
-def _state_queries(say: Messages) -> dict[str, dict[str, str]]:
+def _state_queries(say: Messages) -> dict[str, dict[str, Any]]:
     c = _aliases(say)
     incident = f"""substr(i.id, 1, 8) AS {c["incident"]}, i.title AS {c["title"]}, i.rule AS {c["rule"]},
   i.severity AS {c["severity"]}, i.status AS {c["status"]}"""
@@ -301,7 +303,7 @@ ORDER BY i.opened_at DESC""",
 FROM incidents i
 JOIN incident_mentions l ON l.incident_id = i.id
 JOIN {STORE_DB}.mentions m ON m.id = l.mention_id
-WHERE (:incident = '' OR i.id LIKE :incident || '%')
+WHERE (:insiden = '' OR i.id LIKE :insiden || '%')
 ORDER BY i.opened_at DESC, m.published_at""",
         ),
     }

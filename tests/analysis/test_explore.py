@@ -108,7 +108,7 @@ def test_canned_queries_count_like_the_store_in_local_time(datasette, demo_confi
     listed = _get(datasette, "/insiden/insiden_terbaru.json?_shape=array").json()
     assert {row["insiden"]: row["mention"] for row in listed} == {i[:8]: n for i, n in linked.items()}
     biggest = max(linked, key=lambda i: linked[i])
-    rows = _get(datasette, f"/insiden/insiden_dan_mention.json?_shape=array&incident={biggest[:8]}").json()
+    rows = _get(datasette, f"/insiden/insiden_dan_mention.json?_shape=array&insiden={biggest[:8]}").json()
     assert len(rows) == linked[biggest] and {row["insiden"] for row in rows} == {biggest[:8]}
     assert all(row["tautan"].startswith("https://") for row in rows)
 
