@@ -31,6 +31,7 @@ def test_help_for_every_command(capsys):
         ["classify"],
         ["config", "check"],
         ["search"],
+        ["explore"],
         ["digest", "preview"],
         ["digest", "send"],
     )
@@ -112,6 +113,11 @@ def test_demo_prints_incidents_offline(tmp_path):
     assert "Keluhan warga soal penanganan banjir" in out
     assert "Insiden baru" in out and "WIB" in out
     assert "Sentimen: negatif" in out and "Penyimpanan: SQLite" in out
+    # The demo leaves its configuration behind: its data opens like any office's.
+    config = tmp_path / "demo" / "monitor.toml"
+    assert f"Konfigurasi data demo: {config}" in out
+    code, found = run("search", "--config", str(config), "--since", "3650d", "pompa air")
+    assert code == EXIT_OK and "Pompa Pintu Air Sukasari Mati Saat Banjir" in found
 
 
 def test_run_stops_cleanly_on_sigterm(write_config, http_server):

@@ -51,7 +51,7 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
 def _demo(args: argparse.Namespace, out: TextIO) -> int:
     from monitor.demo.run import run_demo
 
-    result = run_demo(out, args.data_dir, args.digest)
+    result = run_demo(out, args.data_dir, digest=args.digest)
     return EXIT_OK if result.incidents else EXIT_PARTIAL
 
 

@@ -1,18 +1,24 @@
-"""`monitor demo`: the real pipeline over the bundled scenario, offline, on a simulated clock."""
+"""`monitor demo`: the real pipeline over the bundled scenario, offline, on a simulated clock.
+
+The demo writes its configuration (and rules) into its data folder before it starts, so what it
+leaves behind can be opened like any office's data: `monitor explore --config DIR/monitor.toml`,
+`monitor search`, the notebooks.
+"""
 
 from __future__ import annotations
 
-import os
+import json
+import shutil
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from monitor.alerters.types.log import LogAlerter
 from monitor.app import load_config
 from monitor.clock import SimulatedClock
-from monitor.config import MonitorConfig
 from monitor.delivery.alerter import Alerter
 from monitor.demo.server import DemoServer
 from monitor.digest.service import DigestService
@@ -22,7 +28,10 @@ from monitor.pipeline import build_pipeline
 from monitor.records import Incident
 from monitor.store.base import MentionFilter
 
-DEMO_CONFIG = Path(__file__).resolve().parent / "demo.toml"
+DEMO_DIR = Path(__file__).resolve().parent
+DEMO_CONFIG = DEMO_DIR / "demo.toml"
+# The file the demo leaves in its data folder.
+CONFIG_NAME = "monitor.toml"
 # 05:00 WIB on a Friday morning, when the flood story begins.
 DEMO_START = datetime(2026, 11, 19, 22, 0, tzinfo=UTC)
 STEP = timedelta(minutes=15)
@@ -37,21 +46,50 @@ class DemoResult:
     stored: int
     store: str
     alerts: int
+    config: Path
 
 
-def load_demo_config(base_url: str, data_dir: Path) -> MonitorConfig:
-    os.environ["HUMAS_DEMO_URL"] = base_url
-    os.environ["HUMAS_DEMO_DATA"] = str(data_dir)
-    return load_config(DEMO_CONFIG)
+def _toml_value(key: str, value: Any) -> str:
+    # JSON strings, numbers, booleans and flat lists are valid TOML as written.
+    flat = isinstance(value, str | int | float | bool) or (
+        isinstance(value, list | tuple) and all(isinstance(v, str | int | float | bool) for v in value)
+    )
+    if not flat:
+        raise ValueError(f"[store] {key}: hanya teks, angka, boolean atau daftar yang didukung")
+    return json.dumps(list(value) if isinstance(value, tuple) else value, ensure_ascii=False)
 
 
-def run_demo(out: TextIO, data_dir: Path | None = None, digest: Path | None = None) -> DemoResult:
-    """The scenario through the real pipeline; `digest`: also write the demo day's digest
-    (the email's HTML, charts embedded) to that file."""
-    data_dir = data_dir or Path(tempfile.mkdtemp(prefix="humas-demo-"))
+def write_demo_config(data_dir: Path, base_url: str, store: Mapping[str, Any] | None = None) -> Path:
+    """The demo's configuration and rules, written into `data_dir`; `store` (the keys of a
+    `[store]` table) puts the mentions elsewhere than the SQLite default, e.g. Elasticsearch."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    rules = data_dir / "rules"
+    rules.mkdir(exist_ok=True)
+    for rule in sorted((DEMO_DIR / "rules").glob("*.toml")):
+        shutil.copyfile(rule, rules / rule.name)
+    text = DEMO_CONFIG.read_text(encoding="utf-8")
+    text = text.replace("${HUMAS_DEMO_DATA}", ".").replace("${HUMAS_DEMO_URL}", base_url)
+    if store:
+        text += "\n[store]\n" + "".join(f"{key} = {_toml_value(key, value)}\n" for key, value in store.items())
+    path = data_dir / CONFIG_NAME
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def run_demo(
+    out: TextIO,
+    data_dir: Path | None = None,
+    *,
+    store: Mapping[str, Any] | None = None,
+    digest: Path | None = None,
+) -> DemoResult:
+    """Run the scenario into `data_dir` (a new temporary folder when None); `digest`: also write
+    the demo day's digest (the email's HTML, charts embedded) to that file."""
+    data_dir = (data_dir or Path(tempfile.mkdtemp(prefix="humas-demo-"))).resolve()
     clock = SimulatedClock(DEMO_START)
     with DemoServer(clock, DEMO_START) as server:
-        config = load_demo_config(server.url, data_dir)
+        config_path = write_demo_config(data_dir, server.url, store)
+        config = load_config(config_path)
         say = Messages(config.monitor.language, config.monitor.timezone)
         alerters: dict[str, Alerter] = {"log": LogAlerter("log", say, stream=out)}
         pipeline = build_pipeline(config, clock=clock, alerters=alerters)
@@ -73,6 +111,7 @@ def run_demo(out: TextIO, data_dir: Path | None = None, digest: Path | None = No
                 stored=pipeline.store.count(everything),
                 store=pipeline.store.describe(),
                 alerts=alerts,
+                config=config_path,
             )
             if digest is not None:
                 service = DigestService(config, pipeline.store, pipeline.state, clock=clock)
@@ -107,3 +146,4 @@ def _summary(result: DemoResult, out: TextIO, say: Messages) -> None:
     print(say("demo.sentiment", split=", ".join(f"{say('sentiment.' + s)} {n}" for s, n in result.sentiment)), file=out)
     print(say("demo.topics", topics=", ".join(f"{s} {n}" for s, n in result.topics)), file=out)
     print(say("demo.store", store=result.store), file=out)
+    print(say("demo.config", path=result.config), file=out)

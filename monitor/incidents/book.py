@@ -9,6 +9,7 @@ that keeps growing quietly still escalates once it doubles what the team last sa
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -46,6 +47,12 @@ CREATE TABLE IF NOT EXISTS incident_events (
     suppressed TEXT
 );
 CREATE INDEX IF NOT EXISTS incident_events_incident ON incident_events(incident_id, seq);
+-- The mentions behind each firing: what an analyst reads when looking back at an incident.
+CREATE TABLE IF NOT EXISTS incident_mentions (
+    incident_id TEXT NOT NULL,
+    mention_id TEXT NOT NULL,
+    PRIMARY KEY (incident_id, mention_id)
+) WITHOUT ROWID;
 """
 # Columns added after the first release, added on open when missing, so a state file from an
 # older version keeps its incidents.
@@ -190,6 +197,13 @@ class IncidentBook:
             for i, at, e, s, c, summary, a, sup in rows
         ]
 
+    def mention_ids(self, incident_id: str) -> list[str]:
+        """The ids of the mentions the incident's findings were made of (see `link`)."""
+        rows = self.state.query(
+            "SELECT mention_id FROM incident_mentions WHERE incident_id = ? ORDER BY mention_id", (incident_id,)
+        )
+        return [str(r[0]) for r in rows]
+
     # -- lifecycle -----------------------------------------------------------------------------
     def apply(
         self, rule: RuleOptions, group_key: str, count: int, now: datetime, title: str
@@ -252,6 +266,14 @@ class IncidentBook:
             current.ack_note if acked else None,
             current.announced,
         ), event
+
+    def link(self, incident_id: str, mention_ids: Sequence[str]) -> None:
+        """Remember that these mentions made (part of) the incident; joins the caller's transaction."""
+        with self.state.transaction() as db:
+            db.executemany(
+                "INSERT OR IGNORE INTO incident_mentions (incident_id, mention_id) VALUES (?,?)",
+                [(incident_id, mention_id) for mention_id in mention_ids],
+            )
 
     def resolve_quiet(self, rule: RuleOptions, now: datetime) -> list[IncidentRow]:
         resolved = []

@@ -9,7 +9,7 @@ protocol (count, histogram, terms, search), so it works the same on SQLite and E
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
@@ -97,23 +97,7 @@ def grouped_filters(
     values: dict[str, None] = {}
     for scope in (flt, *also):
         values.update((value, None) for value, _ in store.terms(field, scope, size=MAX_GROUPS))
-    return [(value, _only(flt, rule.group_by, value)) for value in values]
-
-
-def _only(flt: MentionFilter, group_by: str, value: str) -> MentionFilter:
-    """`flt` narrowed to one value of the grouping field."""
-    match group_by:
-        case "source":
-            return replace(flt, sources=(value,))
-        case "channel":
-            return replace(flt, channels=(value,))
-        case "author":
-            return replace(flt, authors=(value,))
-        case "watchlist":
-            return replace(flt, watchlists=(value,))
-        case "topic":
-            return replace(flt, topics=(value,))
-    raise ValueError(f"group_by tidak dikenal: {group_by}")
+    return [(value, flt.only(field, value)) for value in values]
 
 
 def post_label(mention: EnrichedMention) -> str:

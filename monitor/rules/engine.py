@@ -182,6 +182,10 @@ class RuleEngine:
         if finding.group_key or finding.label:
             title = f"{title} — {finding.label or finding.group_key}"
         row, event = self.incidents.apply(rule, finding.group_key, finding.count, now, title)
+        # What an analyst looks back at: the finding's own mentions, or the newest its filter
+        # matches (ids only, so a quiet evaluation reads no documents).
+        linked = finding.mention_ids or tuple(self.store.ids(finding.filter, limit=ALERT_SAMPLE))
+        self.incidents.link(row.incident.id, linked)
         if event is not None:
             self._dispatch(rule, row, self._alert(rule, row, event, finding, now), outcome)
 

@@ -7,7 +7,7 @@ windows filter on `published_at` and are half-open: since <= t < until.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Literal, Protocol
 
@@ -30,6 +30,30 @@ class MentionFilter:
     sources: tuple[str, ...] = ()
     channels: tuple[str, ...] = ()
     authors: tuple[str, ...] = ()
+    stories: tuple[str, ...] = ()
+    # Exactly these mentions (an incident's, a story's); combined with the other filters.
+    ids: tuple[str, ...] = ()
+
+    def only(self, field: TermField, value: str) -> MentionFilter:
+        """This filter narrowed to one value of a field `terms` counts (one group, one series)."""
+        match field:
+            case "source":
+                return replace(self, sources=(value,))
+            case "channel":
+                return replace(self, channels=(value,))
+            case "author":
+                return replace(self, authors=(value,))
+            case "sentiment":
+                return replace(self, sentiment=(value,))
+            case "topics":
+                return replace(self, topics=(value,))
+            case "flags":
+                return replace(self, flags=(value,))
+            case "watchlists":
+                return replace(self, watchlists=(value,))
+            case "story_id":
+                return replace(self, stories=(value,))
+        raise ValueError(f"field tidak dikenal: {field}")
 
 
 @dataclass(frozen=True)
@@ -56,6 +80,10 @@ class MentionStore(Protocol):
     def search(self, flt: MentionFilter, *, limit: int = 50, offset: int = 0) -> list[SearchHit]:
         """Newest first when flt.query is empty, best match first otherwise."""
 
+    def ids(self, flt: MentionFilter, *, limit: int = 50) -> list[str]:
+        """The ids of the newest matching mentions, newest first: `search` without reading
+        the documents (what the engine links to an incident on every evaluation)."""
+
     def count(self, flt: MentionFilter, *, unique_authors: bool = False) -> int: ...
 
     def histogram(self, flt: MentionFilter, interval: timedelta) -> list[tuple[datetime, int]]:
@@ -64,6 +92,10 @@ class MentionStore(Protocol):
 
     def terms(self, field: TermField, flt: MentionFilter, *, size: int = 10) -> list[tuple[str, int]]:
         """The most frequent values of a field, most frequent first (ties by value)."""
+
+    def span(self, flt: MentionFilter) -> tuple[datetime, datetime] | None:
+        """The earliest and latest `published_at` among the matching mentions (UTC); None
+        when nothing matches."""
 
     def describe(self) -> str:
         """Where the data lives, for humans (a file path or a cluster URL and alias)."""

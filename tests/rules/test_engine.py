@@ -169,3 +169,26 @@ def test_a_broken_rule_does_not_stop_the_others(timeline):
     report = tl.engine.evaluate(tl.clock.now())
     assert [a.rule for a in report.alerts] == ["b-keluhan"]
     assert "a-sepi" in report.errors[0] and "kesehatan kolektor" in report.errors[0]
+
+
+def test_an_incident_remembers_the_mentions_it_was_made_of_even_between_alerts(timeline):
+    tl = timeline(rule(name="keluhan", type="threshold", threshold=3, sentiment=[NEG], cooldown="2h"))
+    first = complaints(3, -10)
+    tl.add(*first, enriched("info jadwal bansos minggu depan", minutes=-5, sentiment="neutral"))
+    tl.run(5)
+    # Within the cooldown the incident is updated without an alert; its new mentions still count.
+    later = complaints(2, 12, prefix="udh antri dr subuh, bansos gk cair jg")
+    tl.add(*later)
+    tl.run(10)
+    assert tl.events() == ["opened"]
+    (incident,) = tl.incidents()
+    assert tl.book.mention_ids(incident.incident.id) == sorted(m.id for m in first + later)
+
+
+def test_a_rule_that_looks_at_each_mention_links_exactly_those(timeline):
+    tl = timeline(rule(name="hoaks", type="any", flags=["hoaks"]))
+    hoax = enriched("katanya bansos dihentikan tahun depan, sebarkan!!", minutes=-3, flags=["hoaks"])
+    tl.add(hoax, enriched("bansos tahap 2 cair hari ini", minutes=-2))
+    tl.run(5)
+    (incident,) = tl.incidents()
+    assert tl.book.mention_ids(incident.incident.id) == [hoax.id]

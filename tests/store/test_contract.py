@@ -87,11 +87,36 @@ def test_windows_are_half_open(filled):
         (MentionFilter(watchlists=("banjir",), channels=("news",)), {"m1", "m2", "m6"}),
         (MentionFilter(watchlists=("banjir",), sentiment=("negative",), flags=("keluhan",)), {"m1", "m3"}),
         (MentionFilter(topics=("tidak-ada",)), set()),
+        (MentionFilter(stories=("s-rob",)), {"m1", "m2"}),
+        (MentionFilter(stories=("s-rob",), channels=("social",)), set()),
+        (MentionFilter(ids=("m2", "m5", "tidak-ada")), {"m2", "m5"}),
+        (MentionFilter(ids=("m1", "m3", "m4"), sentiment=("negative",)), {"m1", "m3"}),
     ],
 )
 def test_filters(filled, flt, expected):
     assert filled.count(flt) == len(expected)
     assert set(ids(filled.search(flt))) == expected
+
+
+def test_an_incident_of_thousands_of_ids_is_one_filter(filled):
+    many = (*(f"x{i}" for i in range(5000)), "m6")
+    assert ids(filled.search(MentionFilter(ids=many))) == ["m6"]
+    assert filled.count(MentionFilter(ids=many, query="banjir")) == 1
+
+
+def test_span_is_the_first_and_last_publication(filled):
+    assert filled.span(MentionFilter()) == (DAY + timedelta(hours=1, minutes=15), DAY + timedelta(hours=7, minutes=59))
+    assert filled.span(MentionFilter(sources=("x",))) == (
+        DAY + timedelta(hours=2, minutes=10),
+        DAY + timedelta(hours=3, minutes=5),
+    )
+    first, last = filled.span(MentionFilter(ids=("m6",)))
+    assert first == last == DAY + timedelta(hours=6) and first.utcoffset() == timedelta(0)
+    assert filled.span(MentionFilter(topics=("tidak-ada",))) is None
+
+
+def test_span_of_an_empty_store_is_none(store):
+    assert store.span(MentionFilter()) is None
 
 
 def test_unique_authors_ignore_mentions_without_author(filled):
@@ -149,6 +174,13 @@ def test_search_without_query_is_newest_first_and_pages(filled):
     assert ids(filled.search(MentionFilter(), limit=3)) == newest[:3]
     assert ids(filled.search(MentionFilter(), limit=3, offset=3)) == newest[3:6]
     assert all(hit.highlights == () for hit in filled.search(MentionFilter()))
+
+
+def test_ids_are_searchs_order_without_the_documents(filled):
+    assert filled.ids(MentionFilter()) == ["m7", "m6", "m5", "m4", "m3", "m2", "m1"]
+    assert filled.ids(MentionFilter(), limit=2) == ["m7", "m6"]
+    assert filled.ids(MentionFilter(watchlists=("banjir",), query="pompa")) == ["m3", "m2", "m1"]
+    assert filled.ids(MentionFilter(topics=("tidak-ada",))) == []
 
 
 def test_search_highlights_matches_in_indonesian_text(filled):

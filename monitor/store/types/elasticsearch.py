@@ -63,6 +63,7 @@ _FILTER_FIELDS = {
     "topics": "topics",
     "flags": "flags",
     "watchlists": "watchlists",
+    "stories": "story_id",
 }
 
 
@@ -409,6 +410,8 @@ class ElasticsearchStore:
             values = getattr(flt, attr)
             if values:
                 clauses.append({"terms": {field: list(values)}})
+        if flt.ids:
+            clauses.append({"ids": {"values": list(flt.ids)}})
         # Like the sqlite store: every normalized query word must occur in title, text or the
         # normalized text; a word that is only a stop word constrains nothing.
         must = [
@@ -459,6 +462,17 @@ class ElasticsearchStore:
             for hit in response["hits"]["hits"]
         ]
 
+    def ids(self, flt: MentionFilter, *, limit: int = 50) -> list[str]:
+        response = self._search(
+            "ids",
+            query=self._query(flt),
+            sort=[{"published_at": "desc"}, {"id": "asc"}],
+            size=limit,
+            source=False,
+            track_total_hits=False,
+        )
+        return [str(hit["_id"]) for hit in response["hits"]["hits"]]
+
     def count(self, flt: MentionFilter, *, unique_authors: bool = False) -> int:
         if not unique_authors:
             response = self.call(
@@ -472,6 +486,14 @@ class ElasticsearchStore:
         aggs = {"authors": {"cardinality": {"field": "author", "precision_threshold": 40000}}}
         found = self._search("count", query=self._query(flt), size=0, aggs=aggs)
         return int(found.get("aggregations", {}).get("authors", {}).get("value", 0))
+
+    def span(self, flt: MentionFilter) -> tuple[datetime, datetime] | None:
+        aggs = {"first": {"min": {"field": "published_at"}}, "last": {"max": {"field": "published_at"}}}
+        found = self._search("span", query=self._query(flt), size=0, aggs=aggs).get("aggregations", {})
+        first, last = found.get("first", {}).get("value"), found.get("last", {}).get("value")
+        if first is None or last is None:
+            return None
+        return datetime.fromtimestamp(first / 1000, UTC), datetime.fromtimestamp(last / 1000, UTC)
 
     def histogram(self, flt: MentionFilter, interval: timedelta) -> list[tuple[datetime, int]]:
         step_ms = int(interval / timedelta(milliseconds=1))

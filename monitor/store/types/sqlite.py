@@ -36,6 +36,18 @@ CREATE INDEX IF NOT EXISTS mentions_source ON mentions(source, published_at);
 CREATE VIRTUAL TABLE IF NOT EXISTS mentions_fts USING fts5(
     title, text, normalized, tokenize = 'unicode61 remove_diacritics 2'
 );
+-- What a person reads (`monitor explore`, any SQLite browser): one row per mention, newest
+-- first, title, text and link as columns. `rowid` is the full-text index's key.
+CREATE VIEW IF NOT EXISTS mention_view AS
+SELECT m.published_at, m.source, m.channel, m.author,
+    json_extract(m.data, '$.mention.title') AS title,
+    json_extract(m.data, '$.mention.text') AS text,
+    m.sentiment, m.topics, m.flags, m.watchlists,
+    json_extract(m.data, '$.mention.reach') AS reach,
+    json_extract(m.data, '$.mention.engagement') AS engagement,
+    json_extract(m.data, '$.mention.url') AS url,
+    m.story_id, m.id, m.rowid AS rowid
+FROM mentions m ORDER BY m.published_at DESC;
 """
 
 _LIST_FIELDS = {"topics", "flags", "watchlists"}
@@ -131,7 +143,13 @@ class SqliteStore:
         if flt.until:
             clauses.append("m.published_at < ?")
             params.append(_epoch(flt.until))
-        scalar = {"source": flt.sources, "channel": flt.channels, "author": flt.authors, "sentiment": flt.sentiment}
+        scalar = {
+            "source": flt.sources,
+            "channel": flt.channels,
+            "author": flt.authors,
+            "sentiment": flt.sentiment,
+            "story_id": flt.stories,
+        }
         for column, values in scalar.items():
             if values:
                 clauses.append(f"m.{column} IN ({','.join('?' * len(values))})")
@@ -141,6 +159,10 @@ class SqliteStore:
                 marks = ",".join("?" * len(values))
                 clauses.append(f"EXISTS (SELECT 1 FROM json_each(m.{column}) WHERE value IN ({marks}))")
                 params.extend(values)
+        if flt.ids:
+            # One JSON parameter: an incident's thousands of ids stay under SQLite's variable limit.
+            clauses.append("m.id IN (SELECT value FROM json_each(?))")
+            params.append(json.dumps(list(flt.ids)))
         if flt.query:
             query = _fts_query(flt.query)
             if query:
@@ -183,10 +205,22 @@ class SqliteStore:
             for data, score, snippet in rows
         ]
 
+    def ids(self, flt: MentionFilter, *, limit: int = 50) -> list[str]:
+        where, params = self._where(flt)
+        sql = f"SELECT m.id FROM mentions m{where} ORDER BY m.published_at DESC, m.id LIMIT ?"
+        return [str(row[0]) for row in self._rows(sql, [*params, limit])]
+
     def count(self, flt: MentionFilter, *, unique_authors: bool = False) -> int:
         where, params = self._where(flt)
         expr = "COUNT(DISTINCT m.author)" if unique_authors else "COUNT(*)"
         return int(self._rows(f"SELECT {expr} FROM mentions m{where}", params)[0][0])
+
+    def span(self, flt: MentionFilter) -> tuple[datetime, datetime] | None:
+        where, params = self._where(flt)
+        first, last = self._rows(f"SELECT MIN(m.published_at), MAX(m.published_at) FROM mentions m{where}", params)[0]
+        if first is None:
+            return None
+        return datetime.fromtimestamp(first, UTC), datetime.fromtimestamp(last, UTC)
 
     def histogram(self, flt: MentionFilter, interval: timedelta) -> list[tuple[datetime, int]]:
         step = interval.total_seconds()
