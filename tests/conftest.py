@@ -6,18 +6,26 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from localhttp import LocalHTTPServer
+from localhttp import LocalHTTPServer, Site, close_shared_server, shared_server
 
 from monitor.records import Mention, mention_id
 
 T0 = datetime(2026, 11, 20, 1, 0, tzinfo=UTC)  # 08:00 WIB
 
 
+@pytest.fixture(scope="session")
+def local_http() -> Iterator[LocalHTTPServer]:
+    """The one local HTTP server of the session (tests/localhttp.py)."""
+    yield shared_server()
+    close_shared_server()
+
+
 @pytest.fixture
-def http_server() -> Iterator[LocalHTTPServer]:
-    server = LocalHTTPServer()
-    yield server
-    server.close()
+def http_server(local_http: LocalHTTPServer) -> Iterator[Site]:
+    """This test's own site on the session's server: scripted routes, recorded requests."""
+    site = local_http.site()
+    yield site
+    site.close()
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from localhttp import unused_url
 from pydantic import ValidationError
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -483,10 +484,10 @@ def test_the_webhook_alerter_reports_a_timeout_as_retryable(slack: FakeSlack) ->
 
 
 def test_an_unreachable_slack_is_a_retryable_error() -> None:
-    with FakeSlack() as gone:
-        url = gone.base_url  # a port nobody listens on once the server is closed
     alerter = SlackAlerter.build(
-        "slack", SlackOptions.model_validate({"token": "xoxb-x", "channel": CHANNEL, "base_url": url}), PluginContext()
+        "slack",
+        SlackOptions.model_validate({"token": "xoxb-x", "channel": CHANNEL, "base_url": unused_url() + "/api/"}),
+        PluginContext(),
     )
 
     with pytest.raises(SlackDeliveryError) as caught:

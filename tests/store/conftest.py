@@ -14,12 +14,13 @@ import time
 from collections.abc import Callable, Iterator
 
 import pytest
+from localhttp import free_port
 
 from monitor.errors import StoreError
 from monitor.store import es_admin
 from monitor.store.types.elasticsearch import ElasticsearchStore, make_client
 from monitor.store.types.sqlite import SqliteStore
-from tests.store.es_support import EsNode, drop, es_options, free_port
+from tests.store.es_support import EsNode, drop, es_options
 
 
 def _unavailable(reason: str) -> None:

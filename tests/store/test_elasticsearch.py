@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
+from localhttp import unused_url
 from pydantic import ValidationError
 
 from monitor.errors import StoreError
@@ -25,7 +26,7 @@ from monitor.store.types.elasticsearch import (
     make_client,
     to_document,
 )
-from tests.store.es_support import ScriptedServer, es_options, free_port
+from tests.store.es_support import ScriptedServer, es_options
 from tests.store.samples import BY_ID, DAY, MENTIONS, make
 
 NOW = datetime(2026, 11, 27, 9, 30, tzinfo=UTC)
@@ -220,7 +221,7 @@ def test_busy_documents_that_stay_busy_are_failed_not_lost(make_es_store, es_url
 
 
 def test_an_unreachable_cluster_raises_store_error_after_retries():
-    options = es_options(f"http://127.0.0.1:{free_port()}", retries=2, request_timeout=2)
+    options = es_options(unused_url(), retries=2, request_timeout=2)
     waits: list[float] = []
     store = ElasticsearchStore(make_client(options), options, sleep=waits.append)
     with pytest.raises(StoreError, match="3 percobaan"):
