@@ -15,15 +15,15 @@ from localhttp import unused_url
 from pydantic import ValidationError
 
 from monitor.errors import StoreError
+from monitor.plugin import PluginContext
 from monitor.records import Classification, EnrichedMention, Mention
-from monitor.store import es_admin
+from monitor.store import STORES, es_admin
 from monitor.store.base import MentionFilter
 from monitor.store.mappings import mapping_properties
 from monitor.store.types.elasticsearch import (
     ElasticsearchOptions,
     ElasticsearchStore,
     from_document,
-    make_client,
     to_document,
 )
 from tests.store.es_support import ScriptedServer, es_options
@@ -223,7 +223,8 @@ def test_busy_documents_that_stay_busy_are_failed_not_lost(make_es_store, es_url
 def test_an_unreachable_cluster_raises_store_error_after_retries():
     options = es_options(unused_url(), retries=2, request_timeout=2)
     waits: list[float] = []
-    store = ElasticsearchStore(make_client(options), options, sleep=waits.append)
+    # Built as the monitor builds it: the backoff goes through the plugin context's sleep.
+    store = STORES.build("elasticsearch", "store", options, PluginContext(sleep=waits.append))
     with pytest.raises(StoreError, match="3 percobaan"):
         store.upsert(MENTIONS)
     assert waits == [0.05, 0.1]
