@@ -10,6 +10,9 @@ from localhttp import LocalHTTPServer, Site, close_shared_server, shared_server
 
 from monitor.records import Mention, mention_id
 
+# The markers of the test tiers and their checks (tests/tiers.py).
+pytest_plugins = ["tiers"]
+
 T0 = datetime(2026, 11, 20, 1, 0, tzinfo=UTC)  # 08:00 WIB
 
 

@@ -86,7 +86,16 @@ def _es_store(make_es_store, url: str) -> ElasticsearchStore:
     return store
 
 
-_STORES = ["sqlite", "elasticsearch"] + (["elasticsearch-8"] if os.environ.get("MONITOR_TEST_ES8_URL") else [])
+# Only the Elasticsearch parameters need a node: the SQLite half of the contract stays in the fast tier.
+_STORES = [
+    "sqlite",
+    pytest.param("elasticsearch", marks=pytest.mark.elasticsearch),
+    *(
+        [pytest.param("elasticsearch-8", marks=pytest.mark.elasticsearch)]
+        if os.environ.get("MONITOR_TEST_ES8_URL")
+        else []
+    ),
+]
 
 
 @pytest.fixture(params=_STORES)
