@@ -1,17 +1,25 @@
 from __future__ import annotations
 
+import os
 import textwrap
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 from localhttp import LocalHTTPServer, Site, close_shared_server, shared_server
 
 from monitor.records import Mention, mention_id
 
 # The markers of the test tiers and their checks (tests/tiers.py).
 pytest_plugins = ["tiers"]
+
+# Property tests: a modest number of examples in the fast tier; HYPOTHESIS_PROFILE=ci tries more.
+# No deadline: the machine is shared, and a slow example is not a wrong one.
+settings.register_profile("fast", max_examples=40, deadline=None)
+settings.register_profile("ci", max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "fast"))
 
 T0 = datetime(2026, 11, 20, 1, 0, tzinfo=UTC)  # 08:00 WIB
 
