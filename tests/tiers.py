@@ -38,6 +38,7 @@ _left_out: Counter[str] = Counter()
 _left_out_tests = 0
 _tiered: set[str] = set()
 _unmarked_seconds: Counter[str] = Counter()
+_last_test: set[str] = set()
 
 
 def _tiers_of(item: pytest.Item) -> list[str]:
@@ -87,8 +88,15 @@ def pytest_runtest_call(item: pytest.Item) -> Generator[None, None, None]:
     return (yield from _no_heavy_imports(item))
 
 
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> None:
+    if nextitem is None:
+        _last_test.add(item.nodeid)
+
+
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
-    if report.nodeid not in _tiered:
+    # The last test's teardown also stops the session's fixtures (an Elasticsearch node): not its cost.
+    last_teardown = report.when == "teardown" and report.nodeid in _last_test
+    if report.nodeid not in _tiered and not last_teardown:
         _unmarked_seconds[report.nodeid] += report.duration
 
 
