@@ -12,11 +12,12 @@ from __future__ import annotations
 import json
 import re
 import tempfile
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import example, given
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from strategies import any_text
 
@@ -59,14 +60,20 @@ value = st.recursive(scalar, lambda inner: st.lists(inner, max_size=3) | st.dict
 RULE_KEYS = ("name", "description", "severity", "alerters", "cooldown", "resolve_after", "active_hours", "escalate_factor", "watchlists")  # fmt: skip
 
 
+@cache
+def type_names(family: str) -> tuple[str, ...]:
+    return tuple(families()[family].names())
+
+
+@cache
 def option_names(family: str, type_name: str) -> list[str]:
     registry = families()[family]
-    return sorted(registry.plugin(type_name).options.model_fields) if type_name in registry.names() else []
+    return sorted(registry.plugin(type_name).options.model_fields) if type_name in type_names(family) else []
 
 
 @st.composite
 def plugin_table(draw: st.DrawFn, family: str, shared: tuple[str, ...] = ()) -> dict[str, Any]:
-    type_name = draw(st.sampled_from([*families()[family].names(), "tidak-ada"]) | any_text)
+    type_name = draw(st.sampled_from([*type_names(family), "tidak-ada"]) | any_text)
     known = [*option_names(family, type_name), *shared]
     table: dict[str, Any] = {"type": type_name} if draw(st.integers(0, 5)) else {}
     for key in draw(st.lists(st.sampled_from(known) | any_text if known else any_text, max_size=5)):
@@ -99,6 +106,8 @@ def configurations(draw: st.DrawFn) -> tuple[str, dict[str, str]]:
     return "\n".join(parts), rules
 
 
+# Half the profile's examples: each one writes files and loads a whole configuration.
+@settings(max_examples=max(10, settings.default.max_examples // 2))
 @given(configurations())
 @example(('[alerters.krisis]\ntype = "log"\n', {"keluhan": 'type = "any"\n'}))  # the rule names a missing alerter
 @example(('[monitor]\ndata_dir = "var\\u0000"\n', {}))  # loaded, then crashed opening the folder
