@@ -29,10 +29,18 @@ def families() -> dict[str, Registry[Any]]:
     from monitor.alerters import ALERTERS
     from monitor.classify import CLASSIFIERS
     from monitor.collectors import COLLECTORS
+    from monitor.digest.sections import SECTIONS
     from monitor.rules import RULE_TYPES
     from monitor.store import STORES
 
-    return {"source": COLLECTORS, "store": STORES, "classifier": CLASSIFIERS, "alerter": ALERTERS, "rule": RULE_TYPES}
+    return {
+        "source": COLLECTORS,
+        "store": STORES,
+        "classifier": CLASSIFIERS,
+        "alerter": ALERTERS,
+        "rule": RULE_TYPES,
+        "digest_section": SECTIONS,
+    }
 
 
 class _Catalog:

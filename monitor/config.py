@@ -19,7 +19,16 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, Any, ClassVar, Literal, Protocol
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from monitor.errors import ConfigError, ConfigProblem, MonitorError
 from monitor.plugin import PluginOptions, UnknownPluginError
@@ -27,6 +36,9 @@ from monitor.values import Duration, Severity
 
 _ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 _ACTIVE_HOURS = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-3]):([0-5]\d)$")
+_CLOCK_TIME = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
+# Enough to catch a name typed where an address belongs; the mail server judges the rest.
+_EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
 NAME_PATTERN = r"^[a-z0-9][a-z0-9_.-]*$"
 # Where a configuration is looked for when none is named, in order (see `find_config`).
 CONFIG_ENV = "MONITOR_CONFIG"
@@ -172,6 +184,104 @@ class RuleOptions(PluginOptions):
         return ()
 
 
+def _known_zone(value: str) -> str:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"zona waktu tidak dikenal: {value!r}") from None
+    return value
+
+
+class SectionEntry(PluginEntry):
+    """One section of a digest group: a name (`"top_stories"`) or a table with `type` and the
+    section's own keys (`{ type = "top_stories", limit = 8 }`), which its Options validate."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _name_alone(cls, value: Any) -> Any:
+        return {"type": value} if isinstance(value, str) else value
+
+
+class SmtpConfig(Strict):
+    """`[digest.smtp]`: the mail server the digest goes out through."""
+
+    host: str = ""
+    # Empty: 587 for STARTTLS, 465 for SSL, 25 without encryption.
+    port: int | None = Field(default=None, ge=1, le=65535)
+    security: Literal["starttls", "ssl", "none"] = "starttls"
+    # Written as "${SMTP_USER}" / "${SMTP_PASSWORD}": expanded from the environment at load.
+    username: str = ""
+    password: SecretStr = SecretStr("")
+    sender: str = ""
+    timeout: Duration = timedelta(seconds=30)
+    # A PEM file with the certificate authority of an internal mail server (relative paths
+    # resolve against the configuration file); empty: the system's authorities.
+    ca_file: str = ""
+
+    @property
+    def effective_port(self) -> int:
+        return self.port or {"starttls": 587, "ssl": 465, "none": 25}[self.security]
+
+
+class DigestGroupConfig(Strict):
+    """A `[[digest.groups]]` entry: who gets which digest, when, in which language."""
+
+    name: str = Field(pattern=NAME_PATTERN)
+    recipients: tuple[str, ...] = Field(min_length=1)
+    # The watchlists the digest covers (mentions matching any of them); empty: every mention.
+    watchlists: tuple[str, ...] = ()
+    # Empty: the [monitor] language and time zone.
+    language: Literal["id", "en"] | None = None
+    timezone: str | None = None
+    # Local time (in `timezone`) the previous day's digest goes out.
+    send_at: str = "07:00"
+    # Validated by each section's own Options (monitor/digest/sections/); empty: the default list.
+    sections: tuple[SectionEntry, ...] = ()
+    # False: no email on a day without a single mention.
+    send_empty: bool = True
+
+    @field_validator("recipients")
+    @classmethod
+    def _addresses(cls, values: tuple[str, ...]) -> tuple[str, ...]:
+        wrong = [v for v in values if not _EMAIL.match(v.strip())]
+        if wrong:
+            raise ValueError(f"bukan alamat email: {', '.join(repr(w) for w in wrong)}")
+        return tuple(v.strip() for v in values)
+
+    @field_validator("send_at")
+    @classmethod
+    def _clock_time(cls, value: str) -> str:
+        if not _CLOCK_TIME.match(value.strip()):
+            raise ValueError(f"jam kirim harus berbentuk 'JJ:MM', misalnya '07:00' (bukan {value!r})")
+        return value.strip()
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, value: str | None) -> str | None:
+        return _known_zone(value) if value is not None else None
+
+    @property
+    def send_time(self) -> tuple[int, int]:
+        hour, minute = self.send_at.split(":")
+        return int(hour), int(minute)
+
+
+class DigestConfig(Strict):
+    """`[digest]`: the daily email for PR heads (monitor/digest/)."""
+
+    smtp: SmtpConfig = SmtpConfig()
+    groups: tuple[DigestGroupConfig, ...] = ()
+
+    def group(self, name: str) -> DigestGroupConfig:
+        for group in self.groups:
+            if group.name == name:
+                return group
+        known = ", ".join(g.name for g in self.groups) or "(tidak ada)"
+        raise KeyError(f"kelompok penerima '{name}' tidak ada (yang ada: {known})")
+
+
 class GeneralConfig(Strict):
     data_dir: PathText = "var"
     timezone: str = "Asia/Jakarta"
@@ -183,14 +293,8 @@ class GeneralConfig(Strict):
 
     @field_validator("timezone")
     @classmethod
-    def _known_zone(cls, value: str) -> str:
-        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"zona waktu tidak dikenal: {value!r}") from None
-        return value
+    def _zone(cls, value: str) -> str:
+        return _known_zone(value)
 
 
 class MonitorConfig(Strict):
@@ -204,6 +308,7 @@ class MonitorConfig(Strict):
     rules_dir: PathText = "rules"
     # Validated by each rule type's own Options (subclasses of RuleOptions).
     rules: tuple[RuleOptions, ...] = ()
+    digest: DigestConfig = DigestConfig()
     # Where the config was read from; relative paths resolve against it.
     base_dir: Path = Path(".")
 
@@ -251,7 +356,13 @@ def key_path(loc: Location) -> str:
 
 
 # How a problem names the kind of plugin whose key it is.
-FAMILY_NAMES = {"rule": "aturan", "source": "sumber", "store": "penyimpanan", "classifier": "pengklasifikasi"}
+FAMILY_NAMES = {
+    "rule": "aturan",
+    "source": "sumber",
+    "store": "penyimpanan",
+    "classifier": "pengklasifikasi",
+    "digest_section": "bagian ringkasan",
+}
 
 
 def validation_problems(
@@ -346,6 +457,17 @@ class _Loader:
             )
         return tuple(rules)
 
+    def digest(self, digest: DigestConfig, file: str) -> DigestConfig:
+        """Each group's sections validated by their own Options."""
+        groups = []
+        for i, group in enumerate(digest.groups):
+            loc: Location = ("digest", "groups", i, "sections")
+            sections = tuple(
+                self.entry("digest_section", file, (*loc, j), entry) for j, entry in enumerate(group.sections)
+            )
+            groups.append(group.model_copy(update={"sections": sections}))
+        return digest.model_copy(update={"groups": tuple(groups)})
+
     def references(self, config: MonitorConfig, file: str) -> None:
         """Watchlist queries parse; every watchlist and alerter a rule names exists."""
         for name, value in config.watchlists.items():
@@ -361,6 +483,26 @@ class _Loader:
             for alerter in rule.alerters:
                 if alerter not in config.alerters:
                     self.problems.append(ConfigProblem(where, "alerters", f"alerter '{alerter}' tidak ada"))
+        self.digest_references(config.digest, config.watchlists, file)
+
+    def digest_references(self, digest: DigestConfig, watchlists: Mapping[str, object], file: str) -> None:
+        """Group names are unique, their watchlists exist, and there is a server to send through."""
+        names = [g.name for g in digest.groups]
+        for name in sorted({n for n in names if names.count(n) > 1}):
+            self.problems.append(
+                ConfigProblem(file, "digest.groups", f"nama kelompok '{name}' dipakai lebih dari sekali")
+            )
+        for i, group in enumerate(digest.groups):
+            for watchlist in group.watchlists:
+                if watchlist not in watchlists:
+                    where = key_path(("digest", "groups", i, "watchlists"))
+                    self.problems.append(ConfigProblem(file, where, f"watchlist '{watchlist}' tidak ada"))
+        if digest.groups:
+            for key in ("host", "sender"):
+                if not getattr(digest.smtp, key):
+                    self.problems.append(
+                        ConfigProblem(file, f"digest.smtp.{key}", "wajib diisi bila ada [[digest.groups]]")
+                    )
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
@@ -414,6 +556,7 @@ def read_config(path: Path | None, catalog: PluginCatalog) -> MonitorConfig:
                 name: loader.entry("alerter", file, ("alerters", name), entry)
                 for name, entry in config.alerters.items()
             },
+            "digest": loader.digest(config.digest, file),
         }
     )
     loader.references(config, file)

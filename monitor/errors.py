@@ -76,3 +76,12 @@ class QueryError(MonitorError):
         self.position = position
         pointer = " " * position + "^"
         super().__init__(f"{message} (posisi {position})\n  {query}\n  {pointer}")
+
+
+class DigestDeliveryError(MonitorError):
+    """The digest email could not be sent; it stays queued for a retry unless `permanent`
+    (refused credentials or addresses: retrying cannot help until the configuration changes)."""
+
+    def __init__(self, message: str, *, permanent: bool = False):
+        self.permanent = permanent
+        super().__init__(message)

@@ -10,14 +10,18 @@ import signal
 from datetime import timedelta
 
 from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.triggers.cron import CronTrigger
 
 from monitor.config import MonitorConfig
+from monitor.digest.service import DigestService
 from monitor.pipeline import Pipeline, build_pipeline
 
 log = logging.getLogger(__name__)
 
 # Failed alert deliveries are retried on this rhythm (each row also has its own backoff).
 DELIVERY_RETRY = timedelta(seconds=30)
+# Digests that failed (or whose send time passed while the service was down) are looked at this often.
+DIGEST_RETRY = timedelta(minutes=1)
 
 
 def collect_then_process(pipeline: Pipeline, source: str) -> None:
@@ -55,7 +59,29 @@ def build_scheduler(pipeline: Pipeline) -> BlockingScheduler:
         seconds=config.monitor.evaluate_interval.total_seconds(),
     )
     scheduler.add_job(pipeline.deliver, "interval", id="deliver", seconds=DELIVERY_RETRY.total_seconds())
+    if config.digest.groups:
+        schedule_digests(scheduler, DigestService(config, pipeline.store, pipeline.state, clock=pipeline.clock))
     return scheduler
+
+
+def schedule_digests(scheduler: BlockingScheduler, service: DigestService) -> None:
+    """Each group's digest at its send time in its own zone; retries and catch-up every minute."""
+    for group in service.config.digest.groups:
+        hour, minute = group.send_time
+        zone = service.messages(group).zone
+        scheduler.add_job(
+            service.run,
+            CronTrigger(hour=hour, minute=minute, timezone=zone),
+            kwargs={"group": group.name},
+            id=f"digest:{group.name}",
+        )
+    scheduler.add_job(
+        service.run,
+        "interval",
+        id="digest-retry",
+        seconds=DIGEST_RETRY.total_seconds(),
+        next_run_time=service.clock.now(),
+    )
 
 
 def run_forever(config: MonitorConfig) -> None:

@@ -8,9 +8,11 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 from enum import Enum
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-from pydantic import BeforeValidator
+if TYPE_CHECKING:
+    from pydantic import GetCoreSchemaHandler
+    from pydantic_core import CoreSchema
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|h|d|w)\s*$")
 _UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
@@ -40,8 +42,19 @@ def parse_duration(value: Any) -> timedelta:
     return delta
 
 
+class _ParsedDuration:
+    """Pydantic metadata that runs parse_duration first. Pydantic is imported only when a model
+    uses it, so the command line can start without loading pydantic."""
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
+        from pydantic_core import core_schema
+
+        return core_schema.no_info_before_validator_function(parse_duration, handler(source))
+
+
 # A pydantic field type: accepts the forms parse_duration accepts.
-Duration = Annotated[timedelta, BeforeValidator(parse_duration)]
+Duration = Annotated[timedelta, _ParsedDuration]
 
 
 def utc(dt: datetime) -> datetime:

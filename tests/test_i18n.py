@@ -95,3 +95,8 @@ def test_english_alerts_incidents_and_backtests_read_english(tmp_path):
             assert not INDONESIAN.search(text), text
     finally:
         timeline.close()
+
+
+def test_weekdays():
+    assert Messages("id").words("calendar.weekdays")[4] == "Jumat"
+    assert Messages("en").words("calendar.weekdays")[6] == "Sunday"

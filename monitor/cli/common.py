@@ -7,8 +7,6 @@ from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeAlias
 
-from monitor.values import parse_duration
-
 if TYPE_CHECKING:
     from monitor.config import MonitorConfig
 
@@ -30,6 +28,8 @@ def config_arg(parser: argparse.ArgumentParser) -> None:
 
 def duration(text: str) -> timedelta:
     """An argparse type: '6h', '7d'; a wrong one is a usage error (exit 2) that shows the forms."""
+    from monitor.values import parse_duration
+
     try:
         return parse_duration(text)
     except ValueError as exc:

@@ -6,13 +6,15 @@ import argparse
 import getpass
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from monitor.cli.common import EXIT_OK, Subparsers, config_arg, config_of
-from monitor.config import MonitorConfig
-from monitor.db import StateDB
 from monitor.errors import UsageError
-from monitor.i18n import Messages
+
+if TYPE_CHECKING:
+    from monitor.config import MonitorConfig
+    from monitor.db import StateDB
+    from monitor.i18n import Messages
 
 
 def register(sub: Subparsers) -> None:
@@ -57,6 +59,9 @@ def register(sub: Subparsers) -> None:
 @contextmanager
 def _state(args: argparse.Namespace) -> Iterator[tuple[MonitorConfig, StateDB, Messages]]:
     """The monitor's state file; a mistake by the user (unknown id, bad date) is a usage error."""
+    from monitor.db import StateDB
+    from monitor.i18n import Messages
+
     config = config_of(args)
     state = StateDB(config.data_dir / "state.sqlite3")
     try:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from monitor.cli.common import EXIT_OK, EXIT_PARTIAL, Subparsers, config_arg, config_of
-from monitor.delivery.alerter import Alerter
 from monitor.errors import UsageError
-from monitor.records import Alert, ThreadRef
+
+if TYPE_CHECKING:
+    from monitor.delivery.alerter import Alerter
+    from monitor.records import Alert, ThreadRef
 
 
 def register(sub: Subparsers) -> None:

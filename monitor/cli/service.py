@@ -35,6 +35,9 @@ def register(sub: Subparsers) -> None:
         "pipeline sungguhan dengan jam simulasi, dan mencetak insiden.",
     )
     demo.add_argument("--data-dir", type=Path, default=None, help="folder data demo (bawaan: folder sementara)")
+    demo.add_argument(
+        "--digest", type=Path, default=None, help="tulis juga ringkasan harian hari demo (HTML) ke file ini"
+    )
     demo.set_defaults(handler=_demo)
 
 
@@ -48,7 +51,7 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
 def _demo(args: argparse.Namespace, out: TextIO) -> int:
     from monitor.demo.run import run_demo
 
-    result = run_demo(out, args.data_dir)
+    result = run_demo(out, args.data_dir, args.digest)
     return EXIT_OK if result.incidents else EXIT_PARTIAL
 
 

@@ -105,6 +105,13 @@ class Outbox:
         rows = self.state.query("SELECT ref FROM threads WHERE incident_id = ? AND alerter = ?", (incident_id, alerter))
         return ThreadRef.from_json(json.loads(rows[0][0])) if rows else None
 
+    def threads(self, incident_id: str) -> dict[str, ThreadRef]:
+        """Every alerter's thread of an incident (the digest links to them)."""
+        rows = self.state.query(
+            "SELECT alerter, ref FROM threads WHERE incident_id = ? ORDER BY alerter", (incident_id,)
+        )
+        return {str(alerter): ThreadRef.from_json(json.loads(ref)) for alerter, ref in rows}
+
     def deliver(self, alerters: Mapping[str, Alerter], now: datetime) -> DeliveryReport:
         report = DeliveryReport()
         blocked: set[tuple[str | None, str]] = set()

@@ -15,6 +15,7 @@ from monitor.clock import SimulatedClock
 from monitor.config import MonitorConfig
 from monitor.delivery.alerter import Alerter
 from monitor.demo.server import DemoServer
+from monitor.digest.service import DigestService
 from monitor.i18n import Messages
 from monitor.incidents.book import IncidentBook
 from monitor.pipeline import build_pipeline
@@ -44,7 +45,9 @@ def load_demo_config(base_url: str, data_dir: Path) -> MonitorConfig:
     return load_config(DEMO_CONFIG)
 
 
-def run_demo(out: TextIO, data_dir: Path | None = None) -> DemoResult:
+def run_demo(out: TextIO, data_dir: Path | None = None, digest: Path | None = None) -> DemoResult:
+    """The scenario through the real pipeline; `digest`: also write the demo day's digest
+    (the email's HTML, charts embedded) to that file."""
     data_dir = data_dir or Path(tempfile.mkdtemp(prefix="humas-demo-"))
     clock = SimulatedClock(DEMO_START)
     with DemoServer(clock, DEMO_START) as server:
@@ -71,6 +74,12 @@ def run_demo(out: TextIO, data_dir: Path | None = None) -> DemoResult:
                 store=pipeline.store.describe(),
                 alerts=alerts,
             )
+            if digest is not None:
+                service = DigestService(config, pipeline.store, pipeline.state, clock=clock)
+                group = service.group(None)
+                rendered = service.render(group, DEMO_START.astimezone(say.zone).date())
+                digest.write_text(rendered.preview_html(), encoding="utf-8")
+                print(f"{rendered.subject}: {digest}", file=out)
         finally:
             pipeline.close()
     _summary(result, out, say)

@@ -52,6 +52,10 @@ class Messages:
         template = catalogue()[key][self.language]
         return str(template).format(**values) if values else str(template)
 
+    def words(self, key: str) -> list[str]:
+        """A list message (month or weekday names) in this language."""
+        return [str(word) for word in catalogue()[key][self.language]]
+
     def has(self, key: str) -> bool:
         return key in catalogue()
 
@@ -68,7 +72,7 @@ class Messages:
         clock = f"{local.hour:02d}{sep}{local.minute:02d} {local.strftime('%Z')}"
         if not with_date:
             return clock
-        month = catalogue()["calendar.months"][self.language][local.month - 1]
+        month = self.words("calendar.months")[local.month - 1]
         return f"{local.day} {month} {local.year}, {clock}"
 
     def span(self, start: datetime, end: datetime) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from monitor.config import RuleOptions
 from monitor.db import Row, StateDB
@@ -165,11 +165,25 @@ class IncidentBook:
             raise KeyError(f"'{id_prefix}' cocok dengan {len(rows)} insiden; tulis id lebih panjang")
         return _row(rows[0])
 
+    def get(self, incident_id: str) -> IncidentRow | None:
+        rows = self.state.query(f"SELECT {_COLUMNS} FROM incidents WHERE id = ?", (incident_id,))
+        return _row(rows[0]) if rows else None
+
     def events(self, incident_id: str) -> list[IncidentEvent]:
+        return self._events("WHERE incident_id = ?", (incident_id,))
+
+    def events_between(self, since: datetime, until: datetime) -> list[IncidentEvent]:
+        """Every event logged in [since, until) of any incident, oldest first (the digest's
+        incidents of the day). Times are stored as UTC ISO strings, which sort as times."""
+        since, until = since.astimezone(UTC), until.astimezone(UTC)
+        events = self._events("WHERE at >= ? AND at < ?", (since.isoformat(), until.isoformat()))
+        return [e for e in events if since <= e.at < until]
+
+    def _events(self, where: str, params: tuple[str, ...]) -> list[IncidentEvent]:
         rows = self.state.query(
             "SELECT incident_id, at, event, severity, count, summary, alert_id, suppressed FROM incident_events"
-            " WHERE incident_id = ? ORDER BY seq",
-            (incident_id,),
+            f" {where} ORDER BY seq",
+            params,
         )
         return [
             IncidentEvent(i, datetime.fromisoformat(at), e, Severity(s), c, summary, a, sup)
