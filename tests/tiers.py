@@ -3,9 +3,10 @@
 - `elasticsearch`: a real node (tests/store/conftest.py starts one through Maven when
   MONITOR_TEST_ES_URL is unset: minutes);
 - `slow`: subprocesses (SIGKILL, SIGTERM), the demo, anything over SLOW_LIMIT;
-- `model`: torch/transformers or the shipped model.
+- `model`: torch/transformers or the shipped model;
+- `browser`: Debian's chromium renders a page (the digest's layout).
 
-pyproject.toml deselects the three by default; `pytest -m ""` runs everything (CI does). The
+pyproject.toml deselects them by default; `pytest -m ""` runs everything (CI does). The
 markers are checked, so the fast tier stays fast without anyone remembering to mark:
 - at collection, a test that uses a fixture of a tier (TIER_FIXTURES) without its marker is an
   error;
@@ -22,7 +23,7 @@ from collections.abc import Generator
 
 import pytest
 
-TIERS = ("elasticsearch", "slow", "model")
+TIERS = ("elasticsearch", "slow", "model", "browser")
 # Fixtures that only a test of the tier may use.
 TIER_FIXTURES = {
     "es_url": "elasticsearch",
@@ -117,5 +118,5 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         reporter.ensure_newline()
         reporter.write_line(
             f"{_left_out_tests} tests of the slower tiers were not run ({counts}): "
-            f'`pytest -m ""` runs every tier, `pytest -m slow` (or elasticsearch, model) one of them'
+            f'`pytest -m ""` runs every tier, `pytest -m slow` (or elasticsearch, model, browser) one of them'
         )
