@@ -12,8 +12,8 @@ from localhttp import LocalHTTPServer, Site, close_shared_server, shared_server
 
 from monitor.records import Mention, mention_id
 
-# The markers of the test tiers and their checks (tests/tiers.py).
-pytest_plugins = ["tiers"]
+# The markers of the test tiers and their checks (tests/tiers.py); pytester tests them.
+pytest_plugins = ["tiers", "pytester"]
 
 # Property tests: a modest number of examples in the fast tier; HYPOTHESIS_PROFILE=ci tries more.
 # No deadline: the machine is shared, and a slow example is not a wrong one.

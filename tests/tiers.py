@@ -13,6 +13,7 @@ markers are checked, so the fast tier stays fast without anyone remembering to m
 - a fast test that imports torch, transformers or onnxruntime fails, naming the marker;
 - unmarked tests that took longer than SLOW_LIMIT are listed at the end of the run.
 The run ends with one line saying how many tests the tiers left out and how to run them.
+tests/test_tiers.py runs these checks on small test files.
 """
 
 from __future__ import annotations
