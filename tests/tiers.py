@@ -118,6 +118,6 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         counts = ", ".join(f"{tier} {_left_out[tier]}" for tier in TIERS if _left_out[tier])
         reporter.ensure_newline()
         reporter.write_line(
-            f"{_left_out_tests} tests of the slower tiers were not run ({counts}): "
+            f"{_left_out_tests} test{'s' if _left_out_tests != 1 else ''} of the slower tiers were not run ({counts}): "
             f'`pytest -m ""` runs every tier, `pytest -m slow` (or elasticsearch, model, browser) one of them'
         )
