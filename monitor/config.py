@@ -14,12 +14,21 @@ import os
 import re
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
-from typing import Any, ClassVar, Literal, Protocol
+from typing import Annotated, Any, ClassVar, Literal, Protocol
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from monitor.errors import ConfigError, ConfigProblem, MonitorError
 from monitor.plugin import PluginOptions, UnknownPluginError
@@ -49,6 +58,17 @@ def expand_env(value: str) -> str:
 
 
 Location = tuple[str | int, ...]
+
+
+def _path_text(value: str) -> str:
+    # TOML can spell a NUL ("\u0000"); the operating system cannot open such a path.
+    if "\x00" in value:
+        raise ValueError(f"nama folder atau file tidak boleh berisi karakter NUL: {value!r}")
+    return value
+
+
+# A folder or file name as written in the configuration.
+PathText = Annotated[str, AfterValidator(_path_text)]
 
 
 def _expand_tree(node: Any, path: Location, problems: list[tuple[Location, str]]) -> Any:
@@ -263,10 +283,10 @@ class DigestConfig(Strict):
 
 
 class GeneralConfig(Strict):
-    data_dir: str = "var"
+    data_dir: PathText = "var"
     timezone: str = "Asia/Jakarta"
     language: Literal["id", "en"] = "id"
-    shared_data: str = "../shared/data"
+    shared_data: PathText = "../shared/data"
     # Rules run after each collected batch and also on this interval.
     evaluate_interval: Duration = timedelta(minutes=5)
     user_agent: str = "humas-monitor/0.1 (+https://github.com/humas-monitor)"
@@ -285,7 +305,7 @@ class MonitorConfig(Strict):
     # name = query string (AND, OR, NOT, "phrases", prefix*, NEAR/n, title:, #tag) or a keyword list.
     watchlists: dict[str, str | list[str]] = {}
     alerters: dict[str, AlerterConfig] = {"log": AlerterConfig(type="log")}
-    rules_dir: str = "rules"
+    rules_dir: PathText = "rules"
     # Validated by each rule type's own Options (subclasses of RuleOptions).
     rules: tuple[RuleOptions, ...] = ()
     digest: DigestConfig = DigestConfig()
@@ -372,6 +392,8 @@ class _Loader:
 
     catalog: PluginCatalog
     problems: list[ConfigProblem]
+    # Rule name -> its file, so a problem found later still names the file to open.
+    rule_files: dict[str, str] = field(default_factory=dict)
 
     def options(self, family: str, file: str, loc: Location, type_name: str, raw: Mapping[str, Any]) -> Any:
         try:
@@ -427,6 +449,7 @@ class _Loader:
             rule = self.options("rule", str(path), (), raw["type"], raw)
             if rule is not None:
                 rules.append(rule)
+                self.rule_files[rule.name] = str(path)
         names = [r.name for r in rules]
         for name in sorted({n for n in names if names.count(n) > 1}):
             self.problems.append(
@@ -453,7 +476,7 @@ class _Loader:
             except MonitorError as exc:
                 self.problems.append(ConfigProblem(file, f"watchlists.{name}", str(exc)))
         for rule in config.rules:
-            where = f"rule '{rule.name}'"
+            where = self.rule_files.get(rule.name, f"rule '{rule.name}'")
             for watchlist in rule.watched_watchlists:
                 if watchlist not in config.watchlists:
                     self.problems.append(ConfigProblem(where, "watchlists", f"watchlist '{watchlist}' tidak ada"))

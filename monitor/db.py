@@ -25,13 +25,14 @@ IN_CHUNK = 500
 class SqliteDB:
     """One SQLite file shared by threads, with nestable transactions."""
 
-    def __init__(self, path: Path | str, *, synchronous: Literal["FULL", "NORMAL"] = "FULL"):
+    def __init__(self, path: Path | str, *, synchronous: Literal["FULL", "NORMAL", "OFF"] = "FULL"):
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.lock = threading.RLock()
         self.db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
         self.db.execute("PRAGMA journal_mode=WAL")
-        # FULL (the default): what is committed must survive a power cut, not just a crash.
+        # FULL (the default): what is committed must survive a power cut, not just a crash;
+        # OFF only for files thrown away after the run.
         self.db.execute(f"PRAGMA synchronous={synchronous}")
         self._depth = 0
         self._ensured: set[str] = set()

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -58,6 +59,8 @@ class PluginContext:
     # The labelled datasets folder (training and evaluation).
     shared_data: Path = field(default_factory=lambda: Path("../shared/data"))
     clock: Clock = field(default_factory=SystemClock)
+    # How a plugin waits before retrying (Retry-After, backoff); tests pass one that records.
+    sleep: Callable[[float], None] = time.sleep
     # One HTTP client shared by the plugins that fetch over HTTP; made on first use.
     http_factory: Callable[[], httpx.Client] | None = None
 

@@ -1,23 +1,42 @@
 from __future__ import annotations
 
+import os
 import textwrap
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from localhttp import LocalHTTPServer
+from hypothesis import HealthCheck, settings
+from localhttp import LocalHTTPServer, Site, close_shared_server, shared_server
 
 from monitor.records import Mention, mention_id
+
+# The markers of the test tiers and their checks (tests/tiers.py); pytester tests them.
+pytest_plugins = ["tiers", "pytester"]
+
+# Property tests: a modest number of examples in the fast tier; HYPOTHESIS_PROFILE=ci tries more.
+# No deadline: the machine is shared, and a slow example is not a wrong one.
+settings.register_profile("fast", max_examples=40, deadline=None)
+settings.register_profile("ci", max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "fast"))
 
 T0 = datetime(2026, 11, 20, 1, 0, tzinfo=UTC)  # 08:00 WIB
 
 
+@pytest.fixture(scope="session")
+def local_http() -> Iterator[LocalHTTPServer]:
+    """The one local HTTP server of the session (tests/localhttp.py)."""
+    yield shared_server()
+    close_shared_server()
+
+
 @pytest.fixture
-def http_server() -> Iterator[LocalHTTPServer]:
-    server = LocalHTTPServer()
-    yield server
-    server.close()
+def http_server(local_http: LocalHTTPServer) -> Iterator[Site]:
+    """This test's own site on the session's server: scripted routes, recorded requests."""
+    site = local_http.site()
+    yield site
+    site.close()
 
 
 @pytest.fixture

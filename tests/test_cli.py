@@ -106,6 +106,8 @@ def test_once_reports_a_failing_source_with_exit_code_1(write_config, http_serve
     assert code == EXIT_PARTIAL and "sumber warta: GAGAL" in out and "HTTP 500" in out
 
 
+@pytest.mark.slow
+@pytest.mark.model  # the demo classifies with the shipped model
 def test_demo_prints_incidents_offline(tmp_path):
     code, out = run("demo", "--data-dir", str(tmp_path / "demo"))
     assert code == EXIT_OK
@@ -120,6 +122,7 @@ def test_demo_prints_incidents_offline(tmp_path):
     assert code == EXIT_OK and "Pompa Pintu Air Sukasari Mati Saat Banjir" in found
 
 
+@pytest.mark.slow  # a real `monitor run` process
 def test_run_stops_cleanly_on_sigterm(write_config, http_server):
     http_server.serve("/posts", Reply(200, _recent_posts()))
     config = write_config(

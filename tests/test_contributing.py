@@ -5,16 +5,15 @@ from __future__ import annotations
 import json
 import re
 import sys
-import threading
 import types
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+from localhttp import LocalHTTPServer, Reply, Request
 from timeline import Timeline, at, enriched, rule
 
 from monitor.alerters import ALERTERS
@@ -48,51 +47,33 @@ def _load(path: str, registry: Registry[Any], monkeypatch: pytest.MonkeyPatch) -
 
 
 class _Api:
-    """A local HTTP server answering GET with JSON and recording POSTed JSON."""
+    """A site on the session's local HTTP server answering GET with JSON and recording POSTed JSON."""
 
-    def __init__(self, answer: Any):
+    def __init__(self, server: LocalHTTPServer, answer: Any):
         self.posts: list[tuple[str, Any]] = []
-        api = self
+        self.answer = answer
+        self.site = server.site(self._handle)
+        self.url = self.site.url()
 
-        class Handler(BaseHTTPRequestHandler):
-            def _reply(self, status: int, body: Any) -> None:
-                data = json.dumps(body).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-            def do_GET(self) -> None:
-                self._reply(200, answer)
-
-            def do_POST(self) -> None:
-                api.posts.append((self.path, json.loads(self.rfile.read(int(self.headers["Content-Length"])))))
-                self._reply(200, {"ok": True, "result": {"message_id": len(api.posts)}})
-
-            def log_message(self, format: str, *args: object) -> None:
-                pass
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-
-    def close(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
+    def _handle(self, request: Request) -> Reply:
+        body: Any = self.answer
+        if request.method == "POST":
+            self.posts.append((request.path, json.loads(request.body)))
+            body = {"ok": True, "result": {"message_id": len(self.posts)}}
+        return Reply(200, json.dumps(body).encode(), {"Content-Type": "application/json"})
 
 
 @pytest.fixture
-def api() -> Iterator[type[_Api]]:
+def api(local_http: LocalHTTPServer) -> Iterator[Callable[..., _Api]]:
     made: list[_Api] = []
 
     def make(answer: Any = None) -> _Api:
-        made.append(_Api(answer))
+        made.append(_Api(local_http, answer))
         return made[-1]
 
-    yield make  # type: ignore[misc]
+    yield make
     for server in made:
-        server.close()
+        server.site.close()
 
 
 def test_the_guide_has_one_example_per_family():

@@ -98,6 +98,7 @@ def _done(tmp_path: Path) -> int:
         return 0
 
 
+@pytest.mark.slow  # a real process killed mid-batch
 def test_sigkill_mid_batch_then_restart_loses_and_duplicates_nothing(tmp_path):
     total = 4000
     config = _posts_config(tmp_path, total)
@@ -116,6 +117,7 @@ def test_sigkill_mid_batch_then_restart_loses_and_duplicates_nothing(tmp_path):
     assert _done(tmp_path) == total
 
 
+@pytest.mark.slow  # real processes
 def test_crash_between_store_and_mark_done(tmp_path):
     """The narrowest window: the store has the batch, the inbox does not know yet."""
     config = _posts_config(tmp_path, 300)

@@ -8,11 +8,13 @@ Retrying inside slack-sdk is limited to requests Slack provably did not process:
 A read timeout or a connection reset after the request was sent is *not* retried here: Slack may
 have stored the message. The alerter raises instead, and its next attempt looks for the message
 first (see slack.py), so the retry cannot post twice.
+The waits between in-process attempts go through the plugin context's `sleep`, so tests see them
+without waiting.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import timedelta
 from http.client import HTTPException
 from typing import Any
@@ -120,13 +122,44 @@ def retry_after(headers: Mapping[str, Any] | None) -> float | None:
     return None
 
 
-class BoundedRateLimitRetryHandler(RateLimitErrorRetryHandler):
+Sleep = Callable[[float], None]
+
+
+class _WaitsThrough(RetryHandler):
+    """A slack-sdk retry handler whose wait before the next attempt goes through `self.sleep`
+    (slack-sdk's own handlers call time.sleep, with random jitter, inside the library)."""
+
+    sleep: Sleep
+
+    def wait(self, state: RetryState, response: HttpResponse | None) -> float:
+        raise NotImplementedError
+
+    def prepare_for_next_attempt(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> None:
+        state.next_attempt_requested = True
+        self.sleep(self.wait(state, response))
+        state.increment_current_attempt()
+
+
+class BoundedRateLimitRetryHandler(_WaitsThrough, RateLimitErrorRetryHandler):
     """Waits out a 429 in-process only when Slack asks for a short pause; a long one goes back
     to the outbox (with `retry_after`) instead of blocking delivery to the other alerters."""
 
-    def __init__(self, max_retry_count: int, max_wait: float):
+    def __init__(self, max_retry_count: int, max_wait: float, sleep: Sleep):
         super().__init__(max_retry_count=max_retry_count)
         self.max_wait = max_wait
+        self.sleep = sleep
+
+    def wait(self, state: RetryState, response: HttpResponse | None) -> float:
+        # Exactly what Slack asked for: one monitor per office needs no jitter to spread retries.
+        wait = retry_after(response.headers if response is not None else None)
+        return 1.0 if wait is None else wait
 
     def _can_retry(
         self,
@@ -142,6 +175,19 @@ class BoundedRateLimitRetryHandler(RateLimitErrorRetryHandler):
         return wait is None or wait <= self.max_wait
 
 
+class ConnectRetryHandler(_WaitsThrough, ConnectionErrorRetryHandler):
+    """Repeats a request that never reached Slack (URLError only, see the module docstring),
+    after 0.5 s, then 1 s."""
+
+    def __init__(self, max_retry_count: int, sleep: Sleep):
+        super().__init__(max_retry_count=max_retry_count, error_types=[URLError])
+        self.sleep = sleep
+
+    def wait(self, state: RetryState, response: HttpResponse | None) -> float:
+        attempt: int = state.current_attempt
+        return 0.5 * 2.0**attempt
+
+
 class TransportOptions(PluginOptions):
     """The connection options both Slack alerters accept."""
 
@@ -150,9 +196,8 @@ class TransportOptions(PluginOptions):
     rate_limit_retries: int = Field(default=2, ge=0, le=10)
     max_retry_wait: Duration = timedelta(seconds=30)
 
-    def retry_handlers(self) -> list[RetryHandler]:
+    def retry_handlers(self, sleep: Sleep) -> list[RetryHandler]:
         return [
-            BoundedRateLimitRetryHandler(self.rate_limit_retries, self.max_retry_wait.total_seconds()),
-            # URLError only: see the module docstring for why resets and read timeouts are excluded.
-            ConnectionErrorRetryHandler(max_retry_count=2, error_types=[URLError]),
+            BoundedRateLimitRetryHandler(self.rate_limit_retries, self.max_retry_wait.total_seconds(), sleep),
+            ConnectRetryHandler(2, sleep),
         ]

@@ -41,11 +41,14 @@ def post_to_mention(data: Any, *, source: str, channel: str, now: datetime) -> M
         published = utc(datetime.fromisoformat(str(published_raw))) if published_raw else None
     except ValueError:
         raise ValueError(f"published_at bukan tanggal ISO 8601: {published_raw!r}") from None
+    for key in ("url", "language"):
+        if data.get(key) is not None and not isinstance(data[key], str):
+            raise ValueError(f"kolom '{key}' harus teks, bukan {type(data[key]).__name__}")
     counts: list[Any] = [data[k] for k in _ENGAGEMENT_KEYS if data.get(k) is not None]
     try:
         engagement = sum(int(c) for c in counts) if counts else None
         reach = int(data["reach"]) if data.get("reach") is not None else None
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # OverflowError: JSON's Infinity
         raise ValueError("angka engagement/reach tidak valid") from None
     post_source = str(data.get("source") or source)
     return Mention(
@@ -76,6 +79,8 @@ def parse_jsonl(lines: list[str], *, source: str, channel: str, now: datetime, f
             mentions.append(post_to_mention(json.loads(line), source=source, channel=channel, now=now))
         except json.JSONDecodeError as exc:
             problems.append(f"baris {number}: JSON tidak valid ({exc.msg})")
+        except RecursionError:  # thousands of nested brackets: the decoder gives up, the line is reported
+            problems.append(f"baris {number}: JSON bersarang terlalu dalam")
         except ValueError as exc:
             problems.append(f"baris {number}: {exc}")
     return ParsedLines(tuple(mentions), tuple(problems))

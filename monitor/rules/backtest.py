@@ -70,7 +70,8 @@ def backtest_rule(
         step = (end - start) / MAX_STEPS
     result = BacktestResult(rule.name, start, end, step)
     with tempfile.TemporaryDirectory(prefix="humas-backtest-") as folder:
-        state = StateDB(Path(folder) / "state.sqlite3")
+        # Thrown away at the end: no commit (one per step) needs to reach the disk.
+        state = StateDB(Path(folder) / "state.sqlite3", synchronous="OFF")
         try:
             engine = RuleEngine(config, store, state, Outbox(state))
             moment = start

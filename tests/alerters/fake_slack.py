@@ -11,7 +11,7 @@ Behaviour modelled on Slack's documented API:
 - `POST /services/...`: an incoming webhook answering "ok" or an error body with 4xx.
 Faults are scripted per method: a 429 with Retry-After (nothing stored), an `ok:false` error, or
 a slow answer given *after* the request was processed (to make the client time out on a message
-Slack has in fact stored).
+Slack has in fact stored). It is a site on the session's local HTTP server (tests/localhttp.py).
 """
 
 from __future__ import annotations
@@ -25,9 +25,11 @@ import time
 from collections import defaultdict, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, ClassVar
 from urllib.parse import parse_qsl, urlsplit
+
+from localhttp import LocalHTTPServer, Reply
+from localhttp import Request as HTTPRequest
 
 WEBHOOK_PATH = "/services/T0FAKE/B0FAKE/s3cr3t"
 
@@ -145,9 +147,12 @@ def _block_errors(blocks: Any) -> list[str]:
 
 
 class FakeSlack:
-    """Start with `with FakeSlack() as slack:`; point clients at `slack.base_url`."""
+    """`FakeSlack(server)` answers on a new site of `server` until `close()`; point clients at
+    `slack.base_url` (Web API) or `slack.webhook_url`."""
 
-    def __init__(self, token: str = "xoxb-fake-token", channels: tuple[str, ...] = ("C0KRISIS01",)):
+    def __init__(
+        self, server: LocalHTTPServer, token: str = "xoxb-fake-token", channels: tuple[str, ...] = ("C0KRISIS01",)
+    ):
         self.token = token
         self.channels = set(channels)
         self.requests: list[Request] = []
@@ -156,27 +161,18 @@ class FakeSlack:
         self._faults: dict[str, deque[Fault]] = defaultdict(deque)
         self._lock = threading.Lock()
         self._ts = itertools.count(1)
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+        self._site = server.site(self._handle)
 
-    # -- life cycle --------------------------------------------------------------------------
-
-    def __enter__(self) -> FakeSlack:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._server.shutdown()
-        self._server.server_close()
+    def close(self) -> None:
+        self._site.close()
 
     @property
     def base_url(self) -> str:
-        return f"http://127.0.0.1:{self._server.server_address[1]}/api/"
+        return self._site.url("/api/")
 
     @property
     def webhook_url(self) -> str:
-        return f"http://127.0.0.1:{self._server.server_address[1]}{WEBHOOK_PATH}"
+        return self._site.url(WEBHOOK_PATH)
 
     # -- scripting and inspection ------------------------------------------------------------
 
@@ -338,37 +334,22 @@ class FakeSlack:
 
     # -- HTTP --------------------------------------------------------------------------------
 
-    def _handler_class(self) -> type[BaseHTTPRequestHandler]:
-        fake = self
+    def _handle(self, http: HTTPRequest) -> Reply:
+        url = urlsplit(http.path)
+        content_type = (http.headers.get("Content-Type") or "").split(";")[0].strip()
+        if url.path == WEBHOOK_PATH or url.path.startswith("/services/"):
+            return self._webhook(url.path, http.body)
+        method = url.path.removeprefix("/api/")
+        params: dict[str, Any] = dict(parse_qsl(url.query))
+        if content_type == "application/json" and http.body:
+            params.update(json.loads(http.body))
+        elif http.body:
+            params.update(parse_qsl(http.body.decode("utf-8"), keep_blank_values=True))
+        return self._api(http, method, content_type, params)
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, format: str, *args: Any) -> None:  # keep test output quiet
-                pass
-
-            def do_GET(self) -> None:
-                self.do_POST()
-
-            def do_POST(self) -> None:
-                url = urlsplit(self.path)
-                length = int(self.headers.get("Content-Length") or 0)
-                body = self.rfile.read(length) if length else b""
-                content_type = (self.headers.get("Content-Type") or "").split(";")[0].strip()
-                if url.path == WEBHOOK_PATH or url.path.startswith("/services/"):
-                    fake._webhook(self, url.path, body)
-                    return
-                method = url.path.removeprefix("/api/")
-                params: dict[str, Any] = dict(parse_qsl(url.query))
-                if content_type == "application/json" and body:
-                    params.update(json.loads(body))
-                elif body:
-                    params.update(parse_qsl(body.decode("utf-8"), keep_blank_values=True))
-                fake._api(self, method, content_type, params)
-
-        return Handler
-
-    def _api(self, handler: BaseHTTPRequestHandler, method: str, content_type: str, params: dict[str, Any]) -> None:
+    def _api(self, http: HTTPRequest, method: str, content_type: str, params: dict[str, Any]) -> Reply:
         request = Request(method, content_type, params)
-        auth = handler.headers.get("Authorization", "")
+        auth = http.headers.get("Authorization", "")
         token = auth.removeprefix("Bearer ").strip() if auth.startswith("Bearer ") else params.get("token")
         with self._lock:
             self.requests.append(request)
@@ -391,9 +372,9 @@ class FakeSlack:
             request.status = fault.status if fault.status == 429 else 200
             request.error = result.get("error")
         headers = {"Retry-After": str(fault.retry_after or 1)} if fault.status == 429 else {}
-        _answer(handler, request.status, json.dumps(result), "application/json; charset=utf-8", headers, fault.delay)
+        return _answer(request.status, json.dumps(result), "application/json; charset=utf-8", headers, fault.delay)
 
-    def _webhook(self, handler: BaseHTTPRequestHandler, path: str, body: bytes) -> None:
+    def _webhook(self, path: str, body: bytes) -> Reply:
         with self._lock:
             fault = self._faults["webhook"].popleft() if self._faults["webhook"] else Fault()
             self.requests.append(request := Request("webhook", "application/json", {}))
@@ -416,7 +397,7 @@ class FakeSlack:
                     status, text = 200, "ok"
             request.params, request.status, request.error = {}, status, None if status == 200 else text
         headers = {"Retry-After": str(fault.retry_after or 1)} if status == 429 else {}
-        _answer(handler, status, text, "text/html", headers, fault.delay)
+        return _answer(status, text, "text/html", headers, fault.delay)
 
 
 class _ApiError(Exception):
@@ -426,22 +407,9 @@ class _ApiError(Exception):
         self.extra = extra
 
 
-def _answer(
-    handler: BaseHTTPRequestHandler, status: int, body: str, content_type: str, headers: dict[str, str], delay: float
-) -> None:
-    if delay:
-        time.sleep(delay)  # the request is already processed: the client may have given up
-    data = body.encode("utf-8")
-    try:
-        handler.send_response(status)
-        handler.send_header("Content-Type", content_type)
-        handler.send_header("Content-Length", str(len(data)))
-        for key, value in headers.items():
-            handler.send_header(key, value)
-        handler.end_headers()
-        handler.wfile.write(data)
-    except (BrokenPipeError, ConnectionResetError):
-        pass  # the client timed out and went away
+def _answer(status: int, body: str, content_type: str, headers: dict[str, str], delay: float) -> Reply:
+    # A delay is served after the request was processed: the client may give up on a stored message.
+    return Reply(status, body.encode("utf-8"), {"Content-Type": content_type, **headers}, delay)
 
 
 def _json_param(value: Any) -> Any:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from localhttp import unused_url
 from pydantic import ValidationError
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -100,6 +102,11 @@ def resolution() -> Alert:
     )
 
 
+def no_waiting(seconds: float) -> None:
+    """The sleep of tests that expect no retry: a wait would be a surprise, and a slow test."""
+    raise AssertionError(f"unexpected wait of {seconds:g} s before a retry")
+
+
 def make_slack(slack: FakeSlack, context: PluginContext | None = None, **options: Any) -> SlackAlerter:
     values = {
         "token": slack.token,
@@ -109,7 +116,7 @@ def make_slack(slack: FakeSlack, context: PluginContext | None = None, **options
         "timeout": "5s",
         **options,
     }
-    return SlackAlerter.build("slack", SlackOptions.model_validate(values), context or PluginContext())
+    return SlackAlerter.build("slack", SlackOptions.model_validate(values), context or PluginContext(sleep=no_waiting))
 
 
 def texts(message: dict[str, Any]) -> str:
@@ -268,10 +275,12 @@ def test_text_from_posts_cannot_ping_or_inject_links(slack: FakeSlack) -> None:
 
 
 def test_a_429_is_waited_out_and_retried_without_a_duplicate(slack: FakeSlack) -> None:
-    slack.script("chat.postMessage", Fault(status=429, retry_after=1))
+    slack.script("chat.postMessage", Fault(status=429, retry_after=7))
+    waits: list[float] = []
 
-    thread = make_slack(slack).deliver(make_alert(), None)
+    thread = make_slack(slack, PluginContext(sleep=waits.append)).deliver(make_alert(), None)
 
+    assert waits == [7.0]  # what Slack's Retry-After asked for, once
     assert [r.status for r in slack.calls("chat.postMessage")] == [429, 200]
     assert [m["ts"] for m in slack.messages(CHANNEL)] == [thread.message]
 
@@ -280,7 +289,7 @@ def test_a_long_retry_after_goes_back_to_the_outbox(slack: FakeSlack) -> None:
     slack.script("chat.postMessage", Fault(status=429, retry_after=120))
 
     with pytest.raises(SlackDeliveryError) as caught:
-        make_slack(slack).deliver(make_alert(), None)
+        make_slack(slack).deliver(make_alert(), None)  # no wait in-process: no_waiting would fail
 
     assert caught.value.retry_after == 120 and not caught.value.permanent
     assert "rate limit" in str(caught.value) and "120 detik" in str(caught.value)
@@ -443,9 +452,13 @@ def test_the_fake_accepts_form_bodies_and_checks_the_token(slack: FakeSlack) -> 
 # -- incoming webhook ------------------------------------------------------------------------
 
 
-def make_webhook(slack: FakeSlack, url: str | None = None, **options: Any) -> SlackWebhookAlerter:
+def make_webhook(
+    slack: FakeSlack, url: str | None = None, *, sleep: Callable[[float], None] = no_waiting, **options: Any
+) -> SlackWebhookAlerter:
     values = {"url": url or slack.webhook_url, "timeout": "5s", **options}
-    return SlackWebhookAlerter.build("slack_webhook", SlackWebhookOptions.model_validate(values), PluginContext())
+    return SlackWebhookAlerter.build(
+        "slack_webhook", SlackWebhookOptions.model_validate(values), PluginContext(sleep=sleep)
+    )
 
 
 def test_the_webhook_alerter_posts_each_alert_as_a_whole_message(slack: FakeSlack) -> None:
@@ -461,9 +474,11 @@ def test_the_webhook_alerter_posts_each_alert_as_a_whole_message(slack: FakeSlac
 
 
 def test_the_webhook_alerter_retries_a_429_and_reports_a_dead_url(slack: FakeSlack) -> None:
-    slack.script("webhook", Fault(status=429, retry_after=1))
-    make_webhook(slack).deliver(make_alert(), None)
+    slack.script("webhook", Fault(status=429, retry_after=3))
+    waits: list[float] = []
+    make_webhook(slack, sleep=waits.append).deliver(make_alert(), None)
     assert len(slack.webhook_payloads) == 1 and len(slack.calls("webhook")) == 2
+    assert waits == [3.0]
 
     with pytest.raises(SlackDeliveryError) as caught:
         make_webhook(slack, url=slack.webhook_url.replace("s3cr3t", "dicabut")).deliver(make_alert(), None)
@@ -483,14 +498,16 @@ def test_the_webhook_alerter_reports_a_timeout_as_retryable(slack: FakeSlack) ->
 
 
 def test_an_unreachable_slack_is_a_retryable_error() -> None:
-    with FakeSlack() as gone:
-        url = gone.base_url  # a port nobody listens on once the server is closed
+    waits: list[float] = []
     alerter = SlackAlerter.build(
-        "slack", SlackOptions.model_validate({"token": "xoxb-x", "channel": CHANNEL, "base_url": url}), PluginContext()
+        "slack",
+        SlackOptions.model_validate({"token": "xoxb-x", "channel": CHANNEL, "base_url": unused_url() + "/api/"}),
+        PluginContext(sleep=waits.append),
     )
 
     with pytest.raises(SlackDeliveryError) as caught:
         alerter.deliver(make_alert(), None)
 
+    assert waits == [0.5, 1.0]  # the request never reached Slack: tried three times, backing off
     assert caught.value.code == "transport" and not caught.value.permanent
     assert "koneksi gagal" in str(caught.value)

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from localhttp import free_port
 
 from monitor.analysis.explore import build_datasette, explore_files
 from monitor.analysis.workspace import open_workspace
@@ -31,7 +32,6 @@ from monitor.cli import main
 from monitor.cli.common import EXIT_USAGE
 from monitor.i18n import Messages
 from monitor.store.base import MentionFilter
-from tests.store.es_support import free_port
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 # The flags a headless browser in CI needs, and no calls home.

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import pytest
+import importlib.util
 
-pytest.importorskip("torch")
+import pytest
 
 from models.evaluate import EVAL_SET, own_posts
 from models.metrics import macro_f1
@@ -13,6 +13,11 @@ from monitor.classify.mix import SentimentMix
 from monitor.classify.options import DEFAULT_MODEL_DIR
 from monitor.classify.transformer import TransformerClassifier
 from monitor.plugin import PluginContext
+
+pytestmark = [
+    pytest.mark.model,
+    pytest.mark.skipif(importlib.util.find_spec("torch") is None, reason="torch tidak terpasang (extra [ml])"),
+]
 
 SHARED_DATA = DEFAULT_MODEL_DIR.parents[3] / "shared" / "data"
 # The shipped model must beat 0.77 macro-F1 on SmSA test (it measured 0.7997 when trained,

@@ -9,8 +9,6 @@ import numpy as np
 import pytest
 from pydantic import ValidationError
 
-pytest.importorskip("torch")
-
 from monitor.classify import CLASSIFIERS, FALLBACK_PREFIX, build_classifier
 from monitor.classify.lexicon import lexicon_log_probs
 from monitor.classify.mix import SentimentMix, log_softmax
@@ -45,6 +43,7 @@ def test_label_mapping_rejects_unknown_or_one_sided_labels():
         label_mapping({0: "positive", 1: "neutral"}, {})
 
 
+@pytest.mark.model
 def test_a_user_model_replaces_the_default_through_configuration(tiny_model_dir: Path, tmp_path: Path):
     classifier = classifier_from("transformer", tmp_path, model_path=str(tiny_model_dir), labels=MAPPING)
     assert isinstance(classifier, TransformerClassifier)
@@ -57,11 +56,13 @@ def test_a_user_model_replaces_the_default_through_configuration(tiny_model_dir:
         assert result.sentiment is not None and result.sentiment.value == max(result.scores, key=result.scores.get)
 
 
+@pytest.mark.model
 def test_relative_model_path_resolves_against_the_config_directory(tiny_model_dir: Path):
     classifier = classifier_from("transformer", tiny_model_dir.parent, model_path=tiny_model_dir.name, labels=MAPPING)
     assert classifier.name == "tiny-indobert"
 
 
+@pytest.mark.model
 def test_two_model_labels_may_map_to_one_sentiment(tiny_model_dir: Path):
     classifier = TransformerClassifier(
         tiny_model_dir, labels={"LABEL_0": "negative", "LABEL_1": "positive", "LABEL_2": "positive"}
@@ -71,6 +72,7 @@ def test_two_model_labels_may_map_to_one_sentiment(tiny_model_dir: Path):
     assert abs(sum(result.scores.values()) - 1) < 1e-3
 
 
+@pytest.mark.model
 def test_a_mix_of_parts_is_applied_and_each_part_can_be_scored_alone(tiny_model_dir: Path):
     labels = ["negative", "neutral", "positive"]
     rng = np.random.default_rng(1)
@@ -89,6 +91,7 @@ def test_a_mix_of_parts_is_applied_and_each_part_can_be_scored_alone(tiny_model_
     assert np.allclose(alone, np.exp(parts["ngram"]), atol=1e-5)
 
 
+@pytest.mark.model
 def test_results_keep_input_order_whatever_the_length_sorting(tiny_model_dir: Path):
     classifier = TransformerClassifier(tiny_model_dir, labels=MAPPING, batch_size=2)
     texts = [("jalan rusak parah " * n).strip() + " warga ya" for n in (9, 1, 5, 2, 7)]
@@ -109,6 +112,7 @@ def test_results_keep_input_order_whatever_the_length_sorting(tiny_model_dir: Pa
         (lambda d: (d / "wordvec_head.safetensors").write_bytes(b"terpotong") and d, "tiny-indobert"),
     ],
 )
+@pytest.mark.model
 def test_missing_or_broken_model_falls_back_labelled_with_the_path_logged(
     tiny_model_dir: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture, setup, needle
 ):
@@ -122,6 +126,7 @@ def test_missing_or_broken_model_falls_back_labelled_with_the_path_logged(
     assert result.sentiment is not None
 
 
+@pytest.mark.model
 def test_unmapped_labels_fall_back_and_say_which_label(tiny_model_dir: Path, tmp_path: Path, caplog):
     with caplog.at_level(logging.ERROR):
         classifier = classifier_from("transformer", tmp_path, model_path=str(tiny_model_dir))
@@ -148,6 +153,7 @@ BAD_INPUT = [
 
 
 @pytest.mark.parametrize("text,reason", BAD_INPUT)
+@pytest.mark.model
 def test_unscorable_text_gets_a_reason_not_a_score(tiny_model_dir: Path, text: str, reason: str):
     classifier = TransformerClassifier(tiny_model_dir, labels=MAPPING)
     (result,) = classifier.classify([text])
@@ -163,16 +169,19 @@ def test_unscorable_text_gets_a_reason_not_a_score(tiny_model_dir: Path, text: s
         "Jalan rusak parah 😡 warga kesal bgt!!! #perbaikijalan @pemkot",
     ],
 )
+@pytest.mark.model
 def test_odd_but_indonesian_text_is_classified(tiny_model_dir: Path, text: str):
     classifier = TransformerClassifier(tiny_model_dir, labels=MAPPING, max_length=16)
     (result,) = classifier.classify([text])
     assert result.sentiment is not None and result.reason is None
 
 
+@pytest.mark.model
 def test_empty_batch(tiny_model_dir: Path):
     assert TransformerClassifier(tiny_model_dir, labels=MAPPING).classify([]) == []
 
 
+@pytest.mark.model
 def test_onnx_export_runs_under_onnx_runtime_and_matches_torch(tiny_model_dir: Path):
     pytest.importorskip("onnxruntime")
     from models.export_onnx import export_onnx
@@ -185,6 +194,7 @@ def test_onnx_export_runs_under_onnx_runtime_and_matches_torch(tiny_model_dir: P
     assert onnx.probabilities(texts) == pytest.approx(eager, abs=1e-4)
 
 
+@pytest.mark.model
 def test_corrupt_onnx_file_falls_back_to_torch(tiny_model_dir: Path, caplog):
     pytest.importorskip("onnxruntime")
     (tiny_model_dir / "model.onnx").write_bytes(b"bukan onnx")

@@ -111,6 +111,7 @@ def run(*args: str, clock=None) -> tuple[int, str]:
     return main(list(args), out=out, clock=clock), out.getvalue()
 
 
+@pytest.mark.slow  # renders the digest five times (charts through matplotlib)
 def test_preview_and_send_from_the_command_line(make_world, smtp_server, tmp_path: Path):
     world = make_world()
     world.state.close()
@@ -140,6 +141,7 @@ def test_preview_and_send_from_the_command_line(make_world, smtp_server, tmp_pat
     assert exit_info.value.code == EXIT_USAGE
 
 
+@pytest.mark.slow  # openssl makes an RSA key in a subprocess
 def test_starttls_with_the_servers_own_certificate_authority(make_world, tmp_path: Path):
     key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
     subprocess.run(

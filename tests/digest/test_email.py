@@ -7,6 +7,7 @@ import re
 from datetime import timedelta
 from email.message import EmailMessage
 
+import pytest
 from PIL import Image
 
 from monitor.store.base import MentionFilter
@@ -94,6 +95,7 @@ def test_english_group_gets_english_words(make_world, smtp_server):
     assert "News 4" in text and "06:00 WIB" in text
 
 
+@pytest.mark.slow  # renders and sends the digest five times (charts through matplotlib)
 def test_outage_then_recovery_sends_exactly_once_even_across_restarts(make_world, smtp_server):
     world = make_world()
     smtp_server.stop()

@@ -14,12 +14,13 @@ import time
 from collections.abc import Callable, Iterator
 
 import pytest
+from localhttp import free_port
 
 from monitor.errors import StoreError
 from monitor.store import es_admin
 from monitor.store.types.elasticsearch import ElasticsearchStore, make_client
 from monitor.store.types.sqlite import SqliteStore
-from tests.store.es_support import EsNode, drop, es_options, free_port
+from tests.store.es_support import EsNode, drop, es_options
 
 
 def _unavailable(reason: str) -> None:
@@ -85,7 +86,16 @@ def _es_store(make_es_store, url: str) -> ElasticsearchStore:
     return store
 
 
-_STORES = ["sqlite", "elasticsearch"] + (["elasticsearch-8"] if os.environ.get("MONITOR_TEST_ES8_URL") else [])
+# Only the Elasticsearch parameters need a node: the SQLite half of the contract stays in the fast tier.
+_STORES = [
+    "sqlite",
+    pytest.param("elasticsearch", marks=pytest.mark.elasticsearch),
+    *(
+        [pytest.param("elasticsearch-8", marks=pytest.mark.elasticsearch)]
+        if os.environ.get("MONITOR_TEST_ES8_URL")
+        else []
+    ),
+]
 
 
 @pytest.fixture(params=_STORES)

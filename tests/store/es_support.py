@@ -1,17 +1,16 @@
 """Helpers for tests against a real Elasticsearch node: the node script, options, clean-up and
-a small HTTP server for fault injection (a proxy) and for playing Kibana."""
+a scripted HTTP site for fault injection (a proxy) and for playing Kibana."""
 
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
-import threading
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+
+from localhttp import Reply, Request, shared_server
 
 from monitor.store import es_admin
 from monitor.store.mappings import component_templates
@@ -19,12 +18,6 @@ from monitor.store.types.elasticsearch import ElasticsearchOptions, Elasticsearc
 
 REPO = Path(__file__).resolve().parents[2]
 SCRIPT = REPO / ".ci" / "elasticsearch.sh"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @dataclass
@@ -82,30 +75,16 @@ Handle = Callable[[str, str, dict[str, str], bytes], tuple[int, dict[str, str], 
 
 
 class ScriptedServer:
-    """A real HTTP server on 127.0.0.1; `handle(method, path, headers, body)` writes each answer."""
+    """A site on the session's local HTTP server; `handle(method, path, headers, body)` writes
+    each answer (paths are the site's own, see tests/localhttp.py)."""
 
     def __init__(self, handle: Handle):
-        class Handler(BaseHTTPRequestHandler):
-            def _any(self) -> None:
-                body = self.rfile.read(int(self.headers.get("content-length") or 0))
-                status, headers, payload = handle(self.command, self.path, dict(self.headers), body)
-                self.send_response(status)
-                for name, value in headers.items():
-                    self.send_header(name, value)
-                self.send_header("content-length", str(len(payload)))
-                self.end_headers()
-                self.wfile.write(payload)
+        def answer(request: Request) -> Reply:
+            status, headers, payload = handle(request.method, request.path, dict(request.headers), request.body)
+            return Reply(status, payload, headers)
 
-            do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = _any
-
-            def log_message(self, format: str, *args: object) -> None:
-                pass
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+        self.site = shared_server().site(answer)
+        self.url = self.site.url()
 
     def close(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
+        self.site.close()

@@ -11,21 +11,22 @@ from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
+from localhttp import unused_url
 from pydantic import ValidationError
 
 from monitor.errors import StoreError
+from monitor.plugin import PluginContext
 from monitor.records import Classification, EnrichedMention, Mention
-from monitor.store import es_admin
+from monitor.store import STORES, es_admin
 from monitor.store.base import MentionFilter
 from monitor.store.mappings import mapping_properties
 from monitor.store.types.elasticsearch import (
     ElasticsearchOptions,
     ElasticsearchStore,
     from_document,
-    make_client,
     to_document,
 )
-from tests.store.es_support import ScriptedServer, es_options, free_port
+from tests.store.es_support import ScriptedServer, es_options
 from tests.store.samples import BY_ID, DAY, MENTIONS, make
 
 NOW = datetime(2026, 11, 27, 9, 30, tzinfo=UTC)
@@ -116,6 +117,7 @@ def test_the_document_maps_every_record_field_and_nothing_unmapped():
     assert from_document(document) == BY_ID["m1"]
 
 
+@pytest.mark.elasticsearch
 def test_init_is_idempotent_and_sets_up_template_index_and_alias(make_es_store):
     store = make_es_store()
     first = es_admin.init(store, now=NOW)
@@ -131,6 +133,7 @@ def test_init_is_idempotent_and_sets_up_template_index_and_alias(make_es_store):
     assert mapping["mappings"]["properties"]["title"]["analyzer"] == "indonesian_text"
 
 
+@pytest.mark.elasticsearch
 def test_store_installs_a_missing_template_before_the_first_write(make_es_store):
     store = make_es_store()  # no init
     assert store.upsert(MENTIONS).failed == {}
@@ -139,6 +142,7 @@ def test_store_installs_a_missing_template_before_the_first_write(make_es_store)
     assert store.count(MentionFilter()) == len(MENTIONS)
 
 
+@pytest.mark.elasticsearch
 def test_analyzer_drops_indonesian_stop_words_but_keeps_negation(es_store):
     # The test node is the minimal integ-test-zip: this also proves the analyzer needs no plugin.
     index = es_store.index_for(NOW)
@@ -149,6 +153,7 @@ def test_analyzer_drops_indonesian_stop_words_but_keeps_negation(es_store):
     assert {"warga", "tidak", "bantuan", "pemkot"} <= set(words)
 
 
+@pytest.mark.elasticsearch
 def test_significant_terms_compare_a_slice_with_the_background(es_store):
     es_store.upsert(MENTIONS)
     negative = MentionFilter(sentiment=("negative",))
@@ -169,6 +174,7 @@ def test_significant_terms_compare_a_slice_with_the_background(es_store):
     assert {(t.key, t.count, t.background_count) for t in within} == {("bansos", 1, 1), ("bencana", 1, 1)}
 
 
+@pytest.mark.elasticsearch
 def test_a_rejected_document_is_reported_and_the_rest_are_stored(es_store):
     huge = replace(BY_ID["m4"], mention=replace(BY_ID["m4"].mention, id="terlalu-besar", engagement=10**20))
     result = es_store.upsert([*MENTIONS, huge])
@@ -179,6 +185,7 @@ def test_a_rejected_document_is_reported_and_the_rest_are_stored(es_store):
     assert es_store.count(MentionFilter()) == len(MENTIONS)
 
 
+@pytest.mark.elasticsearch
 def test_bulk_is_retried_with_backoff_on_429_and_503(make_es_store, es_url):
     proxy = FlakyProxy(es_url, ["429", "503"])
     try:
@@ -194,6 +201,7 @@ def test_bulk_is_retried_with_backoff_on_429_and_503(make_es_store, es_url):
         proxy.close()
 
 
+@pytest.mark.elasticsearch
 def test_documents_the_node_was_too_busy_for_are_resent_alone(make_es_store, es_url):
     proxy = FlakyProxy(es_url, ["item429"])
     try:
@@ -207,6 +215,7 @@ def test_documents_the_node_was_too_busy_for_are_resent_alone(make_es_store, es_
         proxy.close()
 
 
+@pytest.mark.elasticsearch
 def test_busy_documents_that_stay_busy_are_failed_not_lost(make_es_store, es_url):
     proxy = FlakyProxy(es_url, ["item429"] * 3)
     try:
@@ -220,9 +229,10 @@ def test_busy_documents_that_stay_busy_are_failed_not_lost(make_es_store, es_url
 
 
 def test_an_unreachable_cluster_raises_store_error_after_retries():
-    options = es_options(f"http://127.0.0.1:{free_port()}", retries=2, request_timeout=2)
+    options = es_options(unused_url(), retries=2, request_timeout=2)
     waits: list[float] = []
-    store = ElasticsearchStore(make_client(options), options, sleep=waits.append)
+    # Built as the monitor builds it: the backoff goes through the plugin context's sleep.
+    store = STORES.build("elasticsearch", "store", options, PluginContext(sleep=waits.append))
     with pytest.raises(StoreError, match="3 percobaan"):
         store.upsert(MENTIONS)
     assert waits == [0.05, 0.1]
@@ -272,6 +282,7 @@ def test_requests_carry_auth_and_ask_for_the_8x_rest_api(auth, expected):
     assert seen[0]["authorization"] == expected
 
 
+@pytest.mark.elasticsearch
 def test_node_outage_mid_indexing_loses_and_duplicates_nothing(es_node_factory):
     """An indexer drains an inbox while the node is stopped and restarted under it."""
     node = es_node_factory()
@@ -321,6 +332,7 @@ def test_node_outage_mid_indexing_loses_and_duplicates_nothing(es_node_factory):
     store.close()
 
 
+@pytest.mark.elasticsearch
 def test_retention_deletes_only_whole_months_older_than_the_limit(make_es_store):
     store = make_es_store(retention="60d")
     es_admin.init(store, now=NOW)

@@ -7,6 +7,7 @@ import json
 import uuid
 
 import httpx
+import pytest
 from localhttp import Reply
 
 from monitor.cli import main
@@ -18,6 +19,7 @@ def run(*args: str) -> tuple[int, str]:
     return main(list(args), out=out), out.getvalue()
 
 
+@pytest.mark.elasticsearch
 def test_es_init_is_idempotent_and_once_indexes_into_elasticsearch(es_url, write_config, http_server):
     prefix = f"uji-cli-{uuid.uuid4().hex[:8]}"
     posts = "\n".join(

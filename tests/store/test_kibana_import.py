@@ -15,11 +15,12 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from localhttp import unused_url
 
 from monitor.cli import main
 from monitor.cli.common import EXIT_OK, EXIT_PARTIAL
 from monitor.store import es_admin
-from tests.store.es_support import ScriptedServer, free_port
+from tests.store.es_support import ScriptedServer
 
 KIBANA_FILE = Path(__file__).resolve().parents[2] / "config" / "kibana" / "humas-monitor.ndjson"
 KIBANA_TYPES = frozenset({"index-pattern", "lens", "search", "dashboard", "visualization"})
@@ -214,7 +215,7 @@ def test_kibana_import_failures_raise(fake_kibana):
     with pytest.raises(es_admin.KibanaImportError, match="401"):
         es_admin.import_kibana(fake.url)
     with pytest.raises(es_admin.KibanaImportError, match="tidak dapat dihubungi"):
-        es_admin.import_kibana(f"http://127.0.0.1:{free_port()}")
+        es_admin.import_kibana(unused_url())
 
 
 # -- the command -----------------------------------------------------------------------------------

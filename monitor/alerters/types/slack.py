@@ -97,7 +97,7 @@ class SlackAlerter:
             token=options.token.get_secret_value(),
             base_url=options.base_url or WebClient.BASE_URL,
             timeout=options.timeout.total_seconds(),  # type: ignore[arg-type]  # urllib takes floats
-            retry_handlers=options.retry_handlers(),
+            retry_handlers=options.retry_handlers(context.sleep),
         )
         return cls(client, options.channel, options.renderer(context), name=name, history_pages=options.history_pages)
 

@@ -52,7 +52,7 @@ class SlackWebhookAlerter:
         client = WebhookClient(
             url=options.url.get_secret_value(),
             timeout=options.timeout.total_seconds(),  # type: ignore[arg-type]  # urllib takes floats
-            retry_handlers=options.retry_handlers(),
+            retry_handlers=options.retry_handlers(context.sleep),
         )
         return cls(client, options.renderer(context), name=name)
 

@@ -53,13 +53,14 @@ def _term(field: str, patterns: tuple[TokenPattern, ...], written: str) -> Term 
 
 
 def _join(kind: type[And] | type[Or], children: list[Node]) -> Node:
-    """One node for a run of AND or OR; nested runs of the same kind are flattened."""
+    """One node for a run of AND or OR; nested runs of the same kind are flattened and repeated
+    children dropped, so a printed query parses back to the same tree ("knp" is
+    `(kenapa OR knp)`, which must not come back as `(kenapa OR kenapa OR knp)`)."""
     flat: list[Node] = []
     for child in children:
-        if isinstance(child, And | Or) and type(child) is kind:
-            flat.extend(child.children)
-        else:
-            flat.append(child)
+        for part in child.children if isinstance(child, And | Or) and type(child) is kind else (child,):
+            if part not in flat:
+                flat.append(part)
     return flat[0] if len(flat) == 1 else kind(tuple(flat))
 
 

@@ -259,7 +259,7 @@ class ElasticsearchStore:
         if options.ca_file:
             # A relative CA file is relative to the config file, like every other path.
             options = options.model_copy(update={"ca_file": str(context.resolve(options.ca_file))})
-        return cls.from_options(options)
+        return cls(make_client(options), options, sleep=context.sleep)
 
     @property
     def alias(self) -> str:
