@@ -24,7 +24,7 @@ def run(*args: str) -> tuple[int, str]:
 
 
 def test_help_for_every_command(capsys):
-    for command in (["run"], ["once"], ["demo"], ["classify"], ["config", "check"], ["search"]):
+    for command in (["run"], ["once"], ["demo"], ["classify"], ["label"], ["train"], ["config", "check"], ["search"]):
         with pytest.raises(SystemExit) as exit_info:
             main([*command, "--help"])
         assert exit_info.value.code == 0
