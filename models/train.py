@@ -35,7 +35,7 @@ from monitor.classify.datasets import Example, Post  # noqa: E402
 from monitor.classify.lexicon import lexicon_log_probs  # noqa: E402
 from monitor.classify.mix import SentimentMix  # noqa: E402
 from monitor.classify.model import ModelInfo  # noqa: E402
-from monitor.classify.ngram import NgramSpec, featurize  # noqa: E402
+from monitor.classify.ngram import NgramHead, NgramSpec, featurize  # noqa: E402
 from monitor.classify.tagger import SeedFeatures  # noqa: E402
 from monitor.classify.taxonomy import DEFAULT_FLAGS, DEFAULT_TOPICS  # noqa: E402
 from monitor.classify.textprep import PREPROCESS_VERSION, prepare  # noqa: E402
@@ -216,8 +216,10 @@ def main() -> None:
     parser.add_argument("--social-weight", type=float, default=4.0, help="weight of the social train split")
     parser.add_argument("--ngram-l2", type=float, default=1e-6)
     parser.add_argument("--ngram-iterations", type=int, default=150)
-    parser.add_argument("--mlp-members", type=int, default=3)
-    parser.add_argument("--mlp-iterations", type=int, default=250)
+    parser.add_argument("--reuse-ngram", type=Path, default=None, help="take the n-gram head of this directory")
+    # Five MLPs of 300 steps, as v2: averaging members is what keeps the seed from moving the score.
+    parser.add_argument("--mlp-members", type=int, default=5)
+    parser.add_argument("--mlp-iterations", type=int, default=300)
     parser.add_argument("--tagger-bits", type=int, default=15)
     parser.add_argument("--tagger-l2", type=float, default=3e-2)
     parser.add_argument("--tagger-iterations", type=int, default=200)
@@ -243,9 +245,13 @@ def main() -> None:
     # IndoLEM and EmoT name only positive and negative: no evidence against neutral.
     allowed = np.ones((len(examples), len(LABELS)))
     allowed[np.isin(groups, [1, 2]), LABELS.index("neutral")] = 0
-    ngram = fit_ngram(
-        batch, y, weight, LABELS, spec, l2=args.ngram_l2, iterations=args.ngram_iterations, allowed=allowed
-    )
+    if args.reuse_ngram:  # the same fit, deterministic: skips minutes when only the rest changes
+        ngram = NgramHead.load(args.reuse_ngram)
+        assert ngram is not None, f"no n-gram head in {args.reuse_ngram}"
+    else:
+        ngram = fit_ngram(
+            batch, y, weight, LABELS, spec, l2=args.ngram_l2, iterations=args.ngram_iterations, allowed=allowed
+        )
     print(f"n-gram head ({time.monotonic() - started:.0f}s)", flush=True)
     wordvec = fit_wordvec(
         words,
