@@ -63,3 +63,16 @@ def test_the_shipped_directory_holds_no_transformer_files():
     assert {"model.json", "sentiment_mix.json", "ngram_head.safetensors", "tagger.safetensors"} <= names
     size = sum(path.stat().st_size for path in DEFAULT_MODEL_DIR.iterdir())
     assert size < 12 * 1024 * 1024
+
+
+def test_the_package_data_patterns_ship_every_model_file():
+    # A non-editable install only carries the files these patterns name: a model file left out
+    # makes every installed monitor fall back to the word list.
+    import fnmatch
+    import tomllib
+
+    pyproject = tomllib.loads((DEFAULT_MODEL_DIR.parents[2] / "pyproject.toml").read_text(encoding="utf-8"))
+    patterns = pyproject["tool"]["setuptools"]["package-data"]["monitor"]
+    for path in DEFAULT_MODEL_DIR.iterdir():
+        relative = path.relative_to(DEFAULT_MODEL_DIR.parents[1]).as_posix()
+        assert any(fnmatch.fnmatch(relative, p.replace("**/", "*")) for p in patterns), relative
