@@ -144,7 +144,7 @@ def _apply(session: _Session, rows: list[LabelRow | BadRow], args: argparse.Name
 
     say, book, store = session.say, session.book, session.store
     topics, flags = _known_names(session.config)
-    by = args.by or getpass.getuser() or "analis"
+    by = args.by or _system_user()
     now = args.clock.now()
     bad: list[BadRow] = [row for row in rows if isinstance(row, BadRow)]
     added = unchanged = 0
@@ -277,6 +277,13 @@ def _train(args: argparse.Namespace, out: TextIO) -> int:
             )
             print(say("train.priors", n=priors.mentions, shares=shares), file=out)
     return EXIT_OK
+
+
+def _system_user() -> str:
+    try:
+        return getpass.getuser() or "analis"
+    except (OSError, KeyError):  # no login name in a container or a service account
+        return "analis"
 
 
 def _fmt(value: float | None) -> str:

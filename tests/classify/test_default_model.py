@@ -27,7 +27,8 @@ def default_model() -> LightClassifier:
 
 
 def test_the_default_configuration_loads_the_shipped_model(tmp_path):
-    classifier = build_classifier("default", CLASSIFIERS.validate("default", {}), PluginContext(base_dir=tmp_path))
+    context = PluginContext(base_dir=tmp_path, data_dir=tmp_path / "var")  # no trained copy there
+    classifier = build_classifier("default", CLASSIFIERS.validate("default", {}), context)
     assert isinstance(classifier, LightClassifier)
     assert classifier.name == "sentiment-id-small-v3" and classifier.priors is None
 
