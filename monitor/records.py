@@ -55,6 +55,11 @@ class Mention:
     # True when the source gave no date and published_at fell back to collected_at.
     date_estimated: bool = False
 
+    @property
+    def classified_text(self) -> str:
+        """What the classifier reads: the title and the text, once each."""
+        return f"{self.title}. {self.text}" if self.title and self.title != self.text else self.text
+
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
         data["published_at"] = self.published_at.isoformat()
@@ -83,6 +88,9 @@ class Classification:
     language: str | None = None
     # Why no sentiment was given (empty text, not Indonesian, ...); None when classified.
     reason: str | None = None
+    # Who set labels by hand (`monitor label`), and which: "sentiment", "topics", "flags".
+    labelled_by: str | None = None
+    labelled_fields: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -94,6 +102,8 @@ class Classification:
             "model": self.model,
             "language": self.language,
             "reason": self.reason,
+            "labelled_by": self.labelled_by,
+            "labelled_fields": list(self.labelled_fields),
         }
 
     @classmethod
@@ -107,6 +117,50 @@ class Classification:
             model=data.get("model", "unknown"),
             language=data.get("language"),
             reason=data.get("reason"),
+            labelled_by=data.get("labelled_by"),
+            labelled_fields=tuple(data.get("labelled_fields") or ()),
+        )
+
+
+@dataclass(frozen=True)
+class Label:
+    """What an analyst set on one mention (`monitor label`); a None field keeps the model's answer.
+
+    Applied over the model's classification wherever a mention is stored or classified again,
+    so a person's label outlives re-classification and model updates."""
+
+    mention_id: str
+    by: str
+    at: datetime
+    sentiment: Sentiment | None = None
+    topics: tuple[str, ...] | None = None
+    flags: tuple[str, ...] | None = None
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        return tuple(name for name in ("sentiment", "topics", "flags") if getattr(self, name) is not None)
+
+    def merged(self, newer: Label) -> Label:
+        """This label with the fields a newer one sets replaced (each field: the latest word)."""
+        return replace(
+            self,
+            by=newer.by,
+            at=newer.at,
+            sentiment=newer.sentiment if newer.sentiment is not None else self.sentiment,
+            topics=newer.topics if newer.topics is not None else self.topics,
+            flags=newer.flags if newer.flags is not None else self.flags,
+        )
+
+    def apply(self, classification: Classification) -> Classification:
+        """The classification with the person's labels over the model's; the scores stay the model's."""
+        fields = tuple(dict.fromkeys((*classification.labelled_fields, *self.fields)))
+        return replace(
+            classification,
+            sentiment=self.sentiment if self.sentiment is not None else classification.sentiment,
+            topics=self.topics if self.topics is not None else classification.topics,
+            flags=self.flags if self.flags is not None else classification.flags,
+            labelled_by=self.by,
+            labelled_fields=fields,
         )
 
 
@@ -124,6 +178,9 @@ class EnrichedMention:
     @property
     def id(self) -> str:
         return self.mention.id
+
+    def with_label(self, label: Label) -> EnrichedMention:
+        return replace(self, classification=label.apply(self.classification))
 
     def to_json(self) -> dict[str, Any]:
         return {

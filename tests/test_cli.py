@@ -29,6 +29,8 @@ def test_help_for_every_command(capsys):
         ["once"],
         ["demo"],
         ["classify"],
+        ["label"],
+        ["train"],
         ["config", "check"],
         ["search"],
         ["explore"],

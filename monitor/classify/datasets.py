@@ -95,3 +95,45 @@ def aspect_documents(data_dir: Path, name: str, split: str) -> list[Example]:
 def emot_polarity(data_dir: Path, split: str) -> list[Example]:
     """EmoT tweets as binary sentiment: happy and love positive, anger, sadness and fear negative."""
     return [Example(e.text, EMOT_POLARITY[e.label]) for e in emot(data_dir, split)]
+
+
+@dataclass(frozen=True)
+class Post:
+    """A labelled post of the team's own sets (`models/eval/social_id`, `models/eval/domain_shift`)."""
+
+    id: str
+    text: str
+    sentiment: str
+    topics: tuple[str, ...]
+    flags: tuple[str, ...]
+    split: str
+    kind: str
+
+    @property
+    def example(self) -> Example:
+        return Example(self.text, self.sentiment)
+
+
+def posts(paths: list[Path], split: str | None = None) -> list[Post]:
+    """The posts of JSON Lines files (fields as in models/eval/social_id/README.md), one split or all."""
+    import json
+
+    out = []
+    for path in paths:
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if not line.strip():
+                continue
+            row = json.loads(line)
+            if split is None or row.get("split") == split:
+                out.append(
+                    Post(
+                        str(row["id"]),
+                        row["text"],
+                        row["sentiment"],
+                        tuple(row.get("topics") or ()),
+                        tuple(row.get("flags") or ()),
+                        str(row.get("split") or ""),
+                        str(row.get("kind") or ""),
+                    )
+                )
+    return out

@@ -40,9 +40,10 @@ class SparseBatch:
     weights: np.ndarray
 
 
-def featurize(texts: list[str], spec: NgramSpec) -> SparseBatch:
-    """Sublinear-tf, L2-normalised hashed byte n-grams of each text (lower-cased, padded)."""
-    encoded = [f" {prepare(t).lower()} ".encode() for t in texts]
+def featurize(texts: list[str], spec: NgramSpec, *, prepared: bool = False) -> SparseBatch:
+    """Sublinear-tf, L2-normalised hashed byte n-grams of each text (lower-cased, padded).
+    `prepared`: the texts already went through `prepare`."""
+    encoded = [f" {(t if prepared else prepare(t)).lower()} ".encode() for t in texts]
     sizes = np.fromiter((len(e) for e in encoded), dtype=np.int64, count=len(encoded))
     data = np.frombuffer(b"".join(encoded), dtype=np.uint8).astype(np.uint64)
     starts = np.concatenate(([0], np.cumsum(sizes)))
@@ -70,6 +71,25 @@ def featurize(texts: list[str], spec: NgramSpec) -> SparseBatch:
     return SparseBatch(indptr=indptr, ids=ids, weights=weights)
 
 
+def sparse_dot(batch: SparseBatch, weight: np.ndarray, fold: int = 0) -> np.ndarray:
+    """[N, C] = rows of `batch` times `weight` ([buckets >> fold, C]); `fold` drops low hash bits,
+    so a smaller table can reuse features hashed for a larger one."""
+    ids = batch.ids >> fold if fold else batch.ids
+    contrib = weight[ids] * batch.weights[:, None]
+    result: np.ndarray = np.add.reduceat(contrib, batch.indptr[:-1], axis=0)
+    return result
+
+
+def sparse_transpose_dot(batch: SparseBatch, residual: np.ndarray, buckets: int, fold: int = 0) -> np.ndarray:
+    """[buckets, C] = the transpose of `batch` times `residual` ([N, C]): the gradient of a linear head."""
+    ids = batch.ids >> fold if fold else batch.ids
+    rows = np.repeat(np.arange(len(batch.indptr) - 1), np.diff(batch.indptr))
+    out = np.empty((buckets, residual.shape[1]), dtype=np.float64)
+    for c in range(residual.shape[1]):
+        out[:, c] = np.bincount(ids, weights=batch.weights * residual[rows, c], minlength=buckets)
+    return out
+
+
 class NgramHead:
     """Linear softmax over hashed n-grams: logits = sum(weight_i * W[bucket_i]) + b."""
 
@@ -80,9 +100,11 @@ class NgramHead:
         self.spec = spec
 
     def logits(self, texts: list[str]) -> np.ndarray:
-        batch = featurize(texts, self.spec)
-        contrib = self.weight[batch.ids] * batch.weights[:, None]
-        return np.add.reduceat(contrib, batch.indptr[:-1], axis=0) + self.bias
+        return self.logits_of(featurize(texts, self.spec))
+
+    def logits_of(self, batch: SparseBatch) -> np.ndarray:
+        """Logits of already featurized texts (the tagger shares the same features)."""
+        return sparse_dot(batch, self.weight) + self.bias
 
     def save(self, directory: Path) -> None:
         from safetensors.numpy import save_file

@@ -1,9 +1,11 @@
 """Sentiment from any Hugging Face sequence-classification model in a local directory.
 
-The shipped default (`monitor/classify/sentiment-id-small`) is one such directory; a user can point the
-configuration at another (an IndoBERT sentiment model downloaded once) with a label mapping.
-torch and transformers are imported only when a model is loaded, so the rest of the monitor
-starts without them.
+For `type = "transformer"`: a user points the configuration at a directory (an IndoBERT
+sentiment model downloaded once) with a label mapping. Needs the `transformer` extra
+(`pip install humas-monitor[transformer]`); torch and transformers are imported only when a
+model is loaded, so the rest of the monitor starts without them. The shipped default model
+does not come here: it is numpy only (`model.py`). A directory may also hold the light parts
+(`sentiment_mix.json` mixing the transformer with the n-gram and word-vector heads).
 
 Speed on a CPU comes from: one fast-tokenizer call per batch of input, sorting by token length
 so each padded batch wastes little, and no Python work per token. When the directory holds a
@@ -21,12 +23,11 @@ from typing import Any
 
 import numpy as np
 
-from monitor.classify.lexicon import describe_unclassifiable, lexicon_log_probs
-from monitor.classify.mix import MIX_FILE, SentimentMix, log_softmax
-from monitor.classify.ngram import NgramHead
+from monitor.classify.lexicon import describe_unclassifiable
+from monitor.classify.mix import SentimentMix, log_softmax
+from monitor.classify.model import SentimentParts
 from monitor.classify.taxonomy import DEFAULT_FLAGS, DEFAULT_TOPICS, KeywordTagger
 from monitor.classify.textprep import PREPROCESS_VERSION, prepare, repair_unicode
-from monitor.classify.wordvec import WordVectorHead
 from monitor.errors import ClassifierError
 from monitor.records import Classification
 from monitor.text.normalize import normalize_for_match
@@ -89,7 +90,7 @@ class TransformerClassifier:
         if threads:
             torch.set_num_threads(threads)
         try:
-            self.tokenizer = AutoTokenizer.from_pretrained(model_dir, local_files_only=True)  # type: ignore[no-untyped-call]  # transformers leaves it untyped
+            self.tokenizer = AutoTokenizer.from_pretrained(model_dir, local_files_only=True)  # type: ignore[no-untyped-call,unused-ignore]  # transformers leaves it untyped
             self.model = AutoModelForSequenceClassification.from_pretrained(
                 model_dir, local_files_only=True, dtype=torch.float32
             ).eval()
@@ -103,17 +104,10 @@ class TransformerClassifier:
         # Only models trained on `prepare`d text get it; any other model sees the text as written.
         self.preprocess = getattr(config, "monitor_preprocess", None) == PREPROCESS_VERSION
         self.session = _onnx_session(model_dir / ONNX_FILE, threads)
-        try:
-            self.mix = SentimentMix.load(model_dir)
-            self.ngram = NgramHead.load(model_dir)
-            self.wordvec = WordVectorHead.load(model_dir)
-        except Exception as exc:  # truncated JSON, safetensors or vocabulary files
-            raise ClassifierError(f"bagian model di {model_dir} tidak bisa dimuat: {exc}") from exc
-        for part, head in (("ngram", self.ngram), ("wordvec", self.wordvec)):
-            if self.mix.weight(part) > 0 and head is None:
-                raise ClassifierError(f"{MIX_FILE} memakai bagian '{part}' tetapi berkasnya tidak ada di {model_dir}")
-            if head is not None and head.labels != self.labels:
-                raise ClassifierError(f"label {part} {head.labels} berbeda dari model {self.labels}: {model_dir}")
+        # The light parts (n-gram, word vectors, word list) a directory may mix in.
+        self.parts = SentimentParts(model_dir, self.labels)
+        self.mix = self.parts.mix
+        self.ngram, self.wordvec = self.parts.ngram, self.parts.wordvec
         self.name = str(getattr(config, "monitor_model_name", None) or model_dir.name)
         self.topics = KeywordTagger(topics)
         self.flags = KeywordTagger(flags)
@@ -128,15 +122,9 @@ class TransformerClassifier:
         if not texts:
             return np.zeros((0, len(self.labels)), dtype=np.float32)
         prepared = [prepare(t) if self.preprocess else repair_unicode(t) for t in texts]
-        parts: dict[str, np.ndarray] = {}
+        parts = self.parts.log_probs(self.parts.features(texts), [normalize_for_match(t) for t in texts], mix)
         if mix.weight("transformer") > 0:
             parts["transformer"] = log_softmax(self.transformer_logits(prepared))
-        if mix.weight("ngram") > 0 and self.ngram is not None:
-            parts["ngram"] = log_softmax(self.ngram.logits(prepared))
-        if mix.weight("wordvec") > 0 and self.wordvec is not None:
-            parts["wordvec"] = log_softmax(self.wordvec.logits(prepared))
-        if mix.weight("lexicon") > 0:
-            parts["lexicon"] = lexicon_log_probs([normalize_for_match(t) for t in texts], self.labels)
         return mix.combine(parts)
 
     def transformer_logits(self, prepared: Sequence[str]) -> np.ndarray:

@@ -29,9 +29,9 @@ VOCAB_FILE = "wordvec_vocab.txt"
 _TOKEN = re.compile(r"\w+|[^\w\s]")
 
 
-def word_tokens(text: str) -> list[str]:
+def word_tokens(text: str, *, prepared: bool = False) -> list[str]:
     """The tokens the vectors are learned and looked up on (prepared, lower-cased)."""
-    return _TOKEN.findall(prepare(text).lower())
+    return _TOKEN.findall((text if prepared else prepare(text)).lower())
 
 
 def unit_rows(vectors: np.ndarray) -> np.ndarray:
@@ -50,11 +50,12 @@ class WordVectors:
     def __post_init__(self) -> None:
         self._index = {word: i for i, word in enumerate(self.vocab)}
 
-    def pooled(self, texts: list[str]) -> np.ndarray:
+    def pooled(self, texts: list[str], *, prepared: bool = False) -> np.ndarray:
         """[N, 2D] mean and max of the known words' vectors; zeros for a text with none."""
         dim = self.vectors.shape[1]
         out = np.zeros((len(texts), 2 * dim), dtype=np.float32)
-        ids = [[self._index[w] for w in word_tokens(t) if w in self._index] for t in texts]
+        index = self._index
+        ids = [[index[w] for w in word_tokens(t, prepared=prepared) if w in index] for t in texts]
         rows = [i for i, row in enumerate(ids) if row]
         if not rows:
             return out
@@ -80,7 +81,15 @@ class WordVectorHead:
     labels: list[str]
 
     def logits(self, texts: list[str]) -> np.ndarray:
-        x = (self.words.pooled(texts) - self.mean) / self.scale
+        return self.logits_of(self.words.pooled(texts))
+
+    def standardized(self, pooled: np.ndarray) -> np.ndarray:
+        result: np.ndarray = (pooled - self.mean) / self.scale
+        return result
+
+    def logits_of(self, pooled: np.ndarray) -> np.ndarray:
+        """Logits of already pooled texts (the tagger shares the pooled vectors)."""
+        x = self.standardized(pooled)
         hidden = np.maximum(x @ self.hidden_weight + self.hidden_bias, 0.0)
         logits: np.ndarray = hidden @ self.out_weight + self.out_bias
         return logits
@@ -96,9 +105,10 @@ class WordVectorHead:
             "row_scale": row_scale.astype(np.float32),
             "mean": self.mean,
             "scale": self.scale,
-            "hidden_weight": self.hidden_weight,
+            # float16: a third of the file's MLP bytes; logits move far less than the margins.
+            "hidden_weight": self.hidden_weight.astype(np.float16),
             "hidden_bias": self.hidden_bias,
-            "out_weight": self.out_weight,
+            "out_weight": self.out_weight.astype(np.float16),
             "out_bias": self.out_bias,
         }
         save_file({k: np.ascontiguousarray(v) for k, v in tensors.items()}, str(directory / HEAD_FILE))
@@ -120,9 +130,9 @@ class WordVectorHead:
             WordVectors(vocab, vectors),
             t["mean"],
             t["scale"],
-            t["hidden_weight"],
+            t["hidden_weight"].astype(np.float32),
             t["hidden_bias"],
-            t["out_weight"],
+            t["out_weight"].astype(np.float32),
             t["out_bias"],
             list(meta["labels"]),
         )

@@ -18,12 +18,23 @@ from collections.abc import Sequence
 from typing import TextIO
 
 from monitor import __version__
-from monitor.cli import classify, configuration, digest, elasticsearch, explore, incidents, rules, search, service
+from monitor.cli import (
+    classify,
+    configuration,
+    digest,
+    elasticsearch,
+    explore,
+    incidents,
+    label,
+    rules,
+    search,
+    service,
+)
 from monitor.cli.common import EXIT_OK, EXIT_USAGE
 from monitor.clock import Clock, SystemClock
 from monitor.errors import ConfigError, MonitorError
 
-COMMAND_GROUPS = (service, classify, configuration, search, explore, elasticsearch, rules, incidents, digest)
+COMMAND_GROUPS = (service, classify, label, configuration, search, explore, elasticsearch, rules, incidents, digest)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from monitor.classify.base import Classifier
 from monitor.db import StateDB
 from monitor.enrich.query import MatchDocument, Watchlists
+from monitor.feedback.labels import LabelBook
 from monitor.records import EnrichedMention, Mention
 from monitor.text.dedupe import duplicate_fingerprint, story_id
 from monitor.text.normalize import normalize_for_match
@@ -43,6 +44,8 @@ class Enricher:
         self.watchlists = watchlists
         self.state = state
         state.ensure(_SCHEMA)
+        # What analysts labelled wins over the model, also when a mention is classified again.
+        self.labels = LabelBook(state)
 
     def enrich(self, mentions: Sequence[Mention]) -> Enriched:
         unique: list[_Prepared] = []
@@ -61,13 +64,13 @@ class Enricher:
             owners[fingerprint] = mention.id
             fingerprints[mention.id] = fingerprint
             unique.append(_Prepared(mention, title, body, normalized))
-        texts = [
-            f"{p.mention.title}. {p.mention.text}"
-            if p.mention.title and p.mention.title != p.mention.text
-            else p.mention.text
-            for p in unique
-        ]
+        texts = [p.mention.classified_text for p in unique]
         classifications = self.classifier.classify(texts) if texts else []
+        labels = self.labels.for_mentions([p.mention.id for p in unique]) if unique else {}
+        classifications = [
+            labels[p.mention.id].apply(c) if p.mention.id in labels else c
+            for p, c in zip(unique, classifications, strict=True)
+        ]
         enriched = tuple(
             EnrichedMention(
                 mention=p.mention,

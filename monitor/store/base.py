@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Literal, Protocol
 
-from monitor.records import EnrichedMention
+from monitor.records import EnrichedMention, Label
 
 TermField = Literal["source", "channel", "author", "sentiment", "topics", "flags", "watchlists", "story_id"]
 
@@ -76,6 +76,12 @@ class MentionStore(Protocol):
         """Insert or replace by mention id; storing the same mention twice keeps one copy."""
 
     def get(self, mention_id: str) -> EnrichedMention | None: ...
+
+    def relabel(self, labels: Sequence[Label]) -> UpsertResult:
+        """Apply what people labelled to the stored mentions (`Label.apply`: sentiment, topics,
+        flags, marked as set by a person), so searches, counts, rules and dashboards see it.
+        Mentions the store does not hold are returned in `failed`; several labels for one
+        mention apply in order. Idempotent."""
 
     def search(self, flt: MentionFilter, *, limit: int = 50, offset: int = 0) -> list[SearchHit]:
         """Newest first when flt.query is empty, best match first otherwise."""

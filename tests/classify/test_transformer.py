@@ -19,6 +19,7 @@ from monitor.errors import ClassifierError
 from monitor.plugin import PluginContext
 from monitor.text.normalize import normalize_for_match
 
+pytestmark = pytest.mark.model
 MAPPING = {"LABEL_0": "negative", "LABEL_1": "neutral", "LABEL_2": "positive"}
 
 

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from monitor.records import Label
 from monitor.store.base import MentionFilter
 from monitor.values import Sentiment
 from tests.store.samples import BY_ID, DAY, MENTIONS
@@ -213,3 +214,55 @@ def test_a_query_of_only_punctuation_is_no_query(filled):
 
 def test_describe_says_where_the_data_lives(store):
     assert store.describe().strip()
+
+
+LABELLED_AT = DAY + timedelta(days=1)
+
+
+def test_relabel_sets_what_a_person_said_and_every_query_sees_it(filled):
+    # An analyst overrides m4's sentiment and m6's topics and flags (the store does not judge
+    # the labels; it keeps them and shows them everywhere).
+    labels = [
+        Label("m4", by="rina", at=LABELLED_AT, sentiment=Sentiment.NEGATIVE),
+        Label("m6", by="budi", at=LABELLED_AT, topics=("bencana", "layanan"), flags=("hoaks",)),
+    ]
+    result = filled.relabel(labels)
+    assert sorted(result.stored) == ["m4", "m6"] and result.failed == {}
+    m4, m6 = filled.get("m4"), filled.get("m6")
+    assert m4.classification.sentiment is Sentiment.NEGATIVE
+    assert m4.classification.labelled_by == "rina" and m4.classification.labelled_fields == ("sentiment",)
+    # The model's scores and everything not labelled stay as they were.
+    assert m4.classification.scores == BY_ID["m4"].classification.scores
+    assert m4.classification.topics == BY_ID["m4"].classification.topics
+    assert m6.classification.topics == ("bencana", "layanan") and m6.classification.flags == ("hoaks",)
+    assert m6.classification.sentiment == BY_ID["m6"].classification.sentiment
+    assert m6.mention == BY_ID["m6"].mention and m6.watchlists == BY_ID["m6"].watchlists
+    assert filled.count(MentionFilter(sentiment=("negative",))) == 4
+    assert "m4" in ids(filled.search(MentionFilter(sentiment=("negative",))))
+    assert filled.count(MentionFilter(flags=("hoaks",))) == 1
+    assert ("layanan", 2) in filled.terms("topics", MentionFilter())
+    # Full-text search still finds the relabelled mention.
+    assert "m6" in ids(filled.search(MentionFilter(query="banjir")))
+
+
+def test_relabel_is_idempotent_and_later_labels_win_field_by_field(filled):
+    first = Label("m1", by="rina", at=LABELLED_AT, sentiment=Sentiment.NEUTRAL, topics=("bencana",))
+    second = Label("m1", by="budi", at=LABELLED_AT + timedelta(hours=1), sentiment=Sentiment.POSITIVE)
+    assert filled.relabel([first, second]).stored == ("m1",)
+    assert filled.relabel([first, second]).stored == ("m1",)
+    m1 = filled.get("m1").classification
+    assert m1.sentiment is Sentiment.POSITIVE and m1.topics == ("bencana",) and m1.labelled_by == "budi"
+    assert set(m1.labelled_fields) == {"sentiment", "topics"}
+    assert filled.count(MentionFilter()) == len(MENTIONS)
+
+
+def test_relabel_of_a_mention_not_stored_fails_that_one_only(filled):
+    result = filled.relabel(
+        [
+            Label("tidak-ada", by="rina", at=LABELLED_AT, sentiment=Sentiment.NEGATIVE),
+            Label("m2", by="rina", at=LABELLED_AT, sentiment=Sentiment.NEGATIVE),
+        ]
+    )
+    assert result.stored == ("m2",) and set(result.failed) == {"tidak-ada"}
+    assert filled.get("tidak-ada") is None
+    assert filled.relabel([]).stored == ()

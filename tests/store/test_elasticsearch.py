@@ -102,6 +102,8 @@ CLASSIFICATION_KEYS = {
     "model": "model",
     "language": "classification_language",
     "reason": "classification_reason",
+    "labelled_by": "labelled_by",
+    "labelled_fields": "labelled_fields",
 }
 
 

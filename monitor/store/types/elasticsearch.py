@@ -34,7 +34,7 @@ from pydantic import Field, field_validator, model_validator
 
 from monitor.errors import StoreError
 from monitor.plugin import Plugin, PluginContext, PluginOptions
-from monitor.records import Classification, EnrichedMention, Mention
+from monitor.records import Classification, EnrichedMention, Label, Mention
 from monitor.store.base import MentionFilter, SearchHit, TermField, UpsertResult
 from monitor.store.mappings import component_templates, index_template
 from monitor.text.normalize import tokens
@@ -171,6 +171,8 @@ def to_document(item: EnrichedMention) -> dict[str, Any]:
         "model": c.model,
         "classification_language": c.language,
         "classification_reason": c.reason,
+        "labelled_by": c.labelled_by,
+        "labelled_fields": list(c.labelled_fields),
         "watchlists": list(item.watchlists),
         "story_id": item.story_id,
     }
@@ -201,6 +203,8 @@ def from_document(doc: dict[str, Any]) -> EnrichedMention:
         model=doc.get("model") or "unknown",
         language=doc.get("classification_language"),
         reason=doc.get("classification_reason"),
+        labelled_by=doc.get("labelled_by"),
+        labelled_fields=tuple(doc.get("labelled_fields") or ()),
     )
     return EnrichedMention(
         mention=mention,
@@ -395,6 +399,41 @@ class ElasticsearchStore:
             pending = {mention_id: pending[mention_id] for mention_id in busy}
         failed.update(busy)
         return touched
+
+    def relabel(self, labels: Sequence[Label]) -> UpsertResult:
+        """Each labelled mention is read where it lives (its month's index) and written back
+        whole, with the person's labels applied; one search and one bulk request per call."""
+        wanted = list(dict.fromkeys(label.mention_id for label in labels))
+        if not wanted:
+            return UpsertResult()
+        found: dict[str, tuple[str, EnrichedMention]] = {}
+        for start in range(0, len(wanted), self.options.chunk_size):
+            ids = wanted[start : start + self.options.chunk_size]
+            response = self._search("relabel", query={"ids": {"values": ids}}, size=len(ids))
+            for hit in response["hits"]["hits"]:
+                found[hit["_id"]] = (hit["_index"], from_document(hit["_source"]))
+        for label in labels:
+            if label.mention_id in found:
+                index, item = found[label.mention_id]
+                found[label.mention_id] = (index, item.with_label(label))
+        operations: list[dict[str, Any]] = []
+        for mention_id, (index, item) in found.items():
+            operations.append({"index": {"_index": index, "_id": mention_id}})
+            operations.append(to_document(item))
+        failed = {i: "mention tidak ada di penyimpanan" for i in wanted if i not in found}
+        stored: list[str] = []
+        if operations:
+            written = self.call("relabel", functools.partial(self.client.bulk, operations=operations))
+            for entry in written["items"]:
+                result = next(iter(entry.values()))
+                if result["status"] < 300:
+                    stored.append(result["_id"])
+                else:
+                    failed[result["_id"]] = _error_reason(result.get("error"))[:MAX_REASON]
+            if self.options.refresh:
+                names = ",".join(sorted({index for index, _ in found.values()}))
+                self.call("refresh", lambda: self.client.indices.refresh(index=names, ignore_unavailable=True))
+        return UpsertResult(stored=tuple(i for i in wanted if i in stored), failed=failed)
 
     # -- reading -----------------------------------------------------------------------------
     def _query(self, flt: MentionFilter) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from typing import Any
 from monitor.db import Row, SqliteDB
 from monitor.errors import StoreError
 from monitor.plugin import Plugin, PluginContext, PluginOptions
-from monitor.records import EnrichedMention, dumps
+from monitor.records import EnrichedMention, Label, dumps
 from monitor.store.base import MentionFilter, SearchHit, TermField, UpsertResult
 from monitor.text.normalize import tokens
 
@@ -105,6 +105,35 @@ class SqliteStore:
         except sqlite3.Error as exc:
             raise StoreError(f"gagal menyimpan ke {self.path}: {exc}") from exc
         return UpsertResult(stored=tuple(stored))
+
+    def relabel(self, labels: Sequence[Label]) -> UpsertResult:
+        stored: list[str] = []
+        failed: dict[str, str] = {}
+        try:
+            with self._db.transaction() as db:
+                for label in labels:
+                    row = db.execute("SELECT data FROM mentions WHERE id = ?", (label.mention_id,)).fetchone()
+                    if row is None:
+                        failed[label.mention_id] = "mention tidak ada di penyimpanan"
+                        continue
+                    item = EnrichedMention.from_json(json.loads(row[0])).with_label(label)
+                    c = item.classification
+                    # Only the label columns change: the full-text row stays as it is.
+                    db.execute(
+                        "UPDATE mentions SET sentiment = ?, topics = ?, flags = ?, data = ? WHERE id = ?",
+                        (
+                            c.sentiment.value if c.sentiment else None,
+                            json.dumps(list(c.topics)),
+                            json.dumps(list(c.flags)),
+                            dumps(item.to_json()),
+                            item.id,
+                        ),
+                    )
+                    failed.pop(label.mention_id, None)
+                    stored.append(label.mention_id)
+        except sqlite3.Error as exc:
+            raise StoreError(f"gagal menyimpan label ke {self.path}: {exc}") from exc
+        return UpsertResult(stored=tuple(dict.fromkeys(stored)), failed=failed)
 
     @staticmethod
     def _write(db: sqlite3.Connection, item: EnrichedMention) -> None:
