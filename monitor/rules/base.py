@@ -9,13 +9,14 @@ protocol (count, histogram, terms, search), so it works the same on SQLite and E
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
-from datetime import datetime
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
 from typing import Protocol
 
 from monitor.i18n import Messages
 from monitor.inbox import SourceHealth
 from monitor.records import EnrichedMention
+from monitor.rules.calendar import Calendar
 from monitor.rules.memory import RuleMemory
 from monitor.rules.options import GroupedRule
 from monitor.store.base import MentionFilter, MentionStore, TermField
@@ -42,6 +43,8 @@ class Finding:
     mentions: tuple[EnrichedMention, ...] = ()
     # What the group is, for people ("@akun: isi unggahan", a story's title); defaults to the key.
     label: str = ""
+    # Why it fired, one line each (expected against observed, the words and accounts behind it).
+    evidence: tuple[str, ...] = ()
 
     @property
     def mention_ids(self) -> tuple[str, ...]:
@@ -65,6 +68,8 @@ class RuleContext:
     health: Callable[[], list[SourceHealth]] | None = None
     # The configured, enabled sources: a `silence` rule without `sources` watches all of them.
     sources: tuple[str, ...] = ()
+    # Holidays, Ramadan and the team's own events (`[calendar]`).
+    calendar: Calendar = field(default_factory=Calendar)
 
     @property
     def window(self) -> str:
@@ -73,6 +78,29 @@ class RuleContext:
 
 class RuleType(Protocol):
     def evaluate(self, ctx: RuleContext) -> list[Finding]: ...
+
+
+@dataclass(frozen=True)
+class Watch:
+    """What a rule type's result depends on, so a replay or a backtest can skip the evaluations
+    whose result cannot differ from the last one (monitor/rules/lazy.py).
+
+    A type that sets `watch` on its evaluator promises: with no open incident, evaluating at a
+    later moment gives the same findings unless a matching mention entered, left or changed in a
+    scope, or a tick boundary passed while the first scope held mentions. Types without it
+    (`silence`) are evaluated at every step."""
+
+    # (start, end) before the evaluated window's end: the mentions in [end - start, end - end).
+    scopes: tuple[tuple[timedelta, timedelta], ...]
+    # The result also depends on the clock in steps of this length (aligned to the UTC epoch).
+    tick: timedelta | None = None
+    # The result also depends on when the store's first mention (of any rule) was published.
+    history_start: bool = False
+
+    @classmethod
+    def window(cls, window: timedelta, *earlier: tuple[timedelta, timedelta]) -> Watch:
+        """The window itself, then any `earlier` scopes."""
+        return cls(((window, timedelta(0)), *earlier))
 
 
 _GROUP_TERMS: dict[str, TermField] = {

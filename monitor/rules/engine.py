@@ -28,7 +28,10 @@ from monitor.incidents.silences import SilenceBook
 from monitor.plugin import PluginContext
 from monitor.records import Alert, EnrichedMention, PostRef
 from monitor.rules import RULE_TYPES, RuleType
-from monitor.rules.base import Finding, RuleContext
+from monitor.rules.base import Finding, RuleContext, Watch
+from monitor.rules.calendar import Calendar
+from monitor.rules.clarify import Clarifier
+from monitor.rules.lazy import ChangeLog
 from monitor.rules.memory import RuleMemory
 from monitor.store.base import MentionStore
 
@@ -75,6 +78,7 @@ class RuleEngine:
         *,
         health: Callable[[], list[SourceHealth]] | None = None,
         context: PluginContext | None = None,
+        lazy: ChangeLog | None = None,
     ):
         self.config = config
         self.store = store
@@ -85,6 +89,14 @@ class RuleEngine:
         self.say = Messages(config.monitor.language, config.monitor.timezone)
         self.incidents = IncidentBook(state)
         self.silences = SilenceBook(state)
+        self.calendar = Calendar(config.calendar)
+        self.clarifier = Clarifier(store, config.clarifications, self.say)
+        # Replays and backtests: skip evaluations that cannot differ from the last (lazy.py).
+        self.lazy = lazy
+        # Lazy mode: the moments each rule was last passed (evaluated or skipped), and whether it
+        # has an open incident (None: look it up).
+        self._progress: dict[str, datetime] = {}
+        self._open: dict[str, bool] = {}
         self._types: dict[str, RuleType] = {}
         state.ensure(_SCHEMA)
 
@@ -106,12 +118,28 @@ class RuleEngine:
                 report.errors.append(f"aturan '{rule.name}': {exc}")
         return report
 
+    def observe(self, mentions: Sequence[EnrichedMention]) -> None:
+        """Mentions the store has just accepted; lazy mode tracks what changed."""
+        if self.lazy is not None:
+            self.lazy.observe(mentions)
+
+    def flush_progress(self) -> None:
+        """Lazy mode: record how far each rule was passed without being evaluated."""
+        with self.state.transaction() as db:
+            db.executemany(
+                "INSERT OR REPLACE INTO rule_runs VALUES (?,?)",
+                [(name, moment.isoformat()) for name, moment in self._progress.items()],
+            )
+
     def evaluation_points(self, rule: RuleOptions, now: datetime) -> list[datetime]:
         """The moments to evaluate: `now`, preceded by steps through the gap since the last run."""
-        rows = self.state.query("SELECT evaluated_until FROM rule_runs WHERE rule = ?", (rule.name,))
-        if not rows:
-            return [now]
-        last = datetime.fromisoformat(rows[0][0])
+        if rule.name in self._progress:
+            last = self._progress[rule.name]
+        else:
+            rows = self.state.query("SELECT evaluated_until FROM rule_runs WHERE rule = ?", (rule.name,))
+            if not rows:
+                return [now]
+            last = datetime.fromisoformat(rows[0][0])
         if now <= last:
             return []
         window = rule.evaluation_window
@@ -139,6 +167,11 @@ class RuleEngine:
         zone = self.config.monitor.timezone
         sources = tuple(s.name for s in self.config.sources if s.enabled)
         for moment in self.evaluation_points(rule, now):
+            if self.lazy is not None:
+                due = self._due(rule, rule_type, moment)
+                self._progress[rule.name] = moment
+                if not due:
+                    continue
             memory = RuleMemory(self.state, rule.name)
             findings: list[Finding] = []
             # Outside active hours nothing is evaluated: the window that is open when the hours
@@ -156,6 +189,7 @@ class RuleEngine:
                     self.say,
                     self.health,
                     sources,
+                    self.calendar,
                 )
                 findings = rule_type.evaluate(ctx)
             with self.state.transaction() as db:
@@ -169,7 +203,22 @@ class RuleEngine:
                         self._dispatch(rule, row, self._resolved_alert(rule, row, moment), outcome)
                 memory.flush(db, moment)
                 db.execute("INSERT OR REPLACE INTO rule_runs VALUES (?,?)", (rule.name, moment.isoformat()))
+            if self.lazy is not None:
+                self.lazy.evaluated(rule.name, moment)
+                self._open.pop(rule.name, None)
         return outcome
+
+    def _due(self, rule: RuleOptions, rule_type: RuleType, moment: datetime) -> bool:
+        """Lazy mode: whether this moment could give another result than the rule's last one."""
+        assert self.lazy is not None
+        watch = getattr(rule_type, "watch", None)
+        if not isinstance(watch, Watch) or rule.active_hours:
+            return True
+        if rule.name not in self._open:
+            rows = self.state.query("SELECT 1 FROM incidents WHERE rule = ? AND status = 'open' LIMIT 1", (rule.name,))
+            self._open[rule.name] = bool(rows)
+        # An open incident has timers (cooldown, resolution): it is judged at every step.
+        return self._open[rule.name] or self.lazy.due(rule, watch, moment)
 
     def _already_seen(self, rule: str, ids: list[str]) -> set[str]:
         rows = self.state.query_in(
@@ -217,12 +266,16 @@ class RuleEngine:
             split = dict(self.store.terms("sentiment", finding.filter, size=3))
             sources = tuple(self.store.terms("source", finding.filter, size=3))
         key = f"{rule.name}|{finding.group_key}|{event}|{now.isoformat()}|{finding.count}"
+        clarifications = self.clarifier.for_mentions(mentions, now)
+        summary = finding.summary
+        if clarifications:
+            summary += self.say("clarify.summary", by=", ".join(dict.fromkeys(c.source for c in clarifications)))
         return Alert(
             id=hashlib.sha256(key.encode()).hexdigest()[:24],
             rule=rule.name,
             severity=incident.severity,
             title=incident.title,
-            summary=finding.summary,
+            summary=summary,
             fired_at=now,
             group_key=finding.group_key,
             incident_id=incident.id,
@@ -237,6 +290,8 @@ class RuleEngine:
             watchlists=rule.watched_watchlists,
             mention_ids=finding.mention_ids,
             alerters=tuple(rule.alerters),
+            evidence=finding.evidence,
+            clarifications=clarifications,
         )
 
     def _resolved_alert(self, rule: RuleOptions, row: IncidentRow, now: datetime) -> Alert:

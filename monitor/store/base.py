@@ -31,6 +31,23 @@ class MentionFilter:
     channels: tuple[str, ...] = ()
     authors: tuple[str, ...] = ()
 
+    def matches(self, item: EnrichedMention) -> bool:
+        """Whether a mention passes the filter, judged in memory as the stores judge it; `query`
+        (full text) is left to the stores and passes here."""
+        m, c = item.mention, item.classification
+        if (self.since and m.published_at < self.since) or (self.until and m.published_at >= self.until):
+            return False
+        sentiment = c.sentiment.value if c.sentiment else None
+        for wanted, value in ((self.sources, m.source), (self.channels, m.channel), (self.authors, m.author)):
+            if wanted and value not in wanted:
+                return False
+        if self.sentiment and sentiment not in self.sentiment:
+            return False
+        for wanted_any, values in ((self.watchlists, item.watchlists), (self.topics, c.topics), (self.flags, c.flags)):
+            if wanted_any and not set(wanted_any) & set(values):
+                return False
+        return True
+
 
 @dataclass(frozen=True)
 class SearchHit:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from monitor.plugin import Plugin, PluginContext
-from monitor.rules.base import Finding, RuleContext, grouped_filters
+from monitor.rules.base import Finding, RuleContext, Watch, grouped_filters
 from monitor.rules.options import GroupedRule
 
 # How many mentions one evaluation looks at; the rest wait for the next run.
@@ -20,6 +20,7 @@ class AnyOptions(GroupedRule):
 class AnyMatch:
     def __init__(self, name: str, rule: AnyOptions, context: PluginContext):
         self.rule = rule
+        self.watch = Watch.window(rule.window)
 
     def evaluate(self, ctx: RuleContext) -> list[Finding]:
         findings = []

@@ -14,7 +14,7 @@ from pydantic import Field
 
 from monitor.plugin import Plugin, PluginContext
 from monitor.records import EnrichedMention
-from monitor.rules.base import SCAN_LIMIT, Finding, RuleContext, post_label
+from monitor.rules.base import SCAN_LIMIT, Finding, RuleContext, Watch, post_label
 from monitor.rules.memory import RuleMemory
 from monitor.rules.neardup import clusters
 from monitor.rules.options import FilteredRule
@@ -29,6 +29,7 @@ class CoordinatedOptions(FilteredRule):
 class Coordinated:
     def __init__(self, name: str, rule: CoordinatedOptions, context: PluginContext):
         self.rule = rule
+        self.watch = Watch.window(rule.window)
 
     def evaluate(self, ctx: RuleContext) -> list[Finding]:
         rule = self.rule

@@ -15,7 +15,7 @@ from typing import Literal
 from pydantic import Field
 
 from monitor.plugin import Plugin, PluginContext
-from monitor.rules.base import Finding, RuleContext, grouped_filters
+from monitor.rules.base import Finding, RuleContext, Watch, grouped_filters
 from monitor.rules.options import GroupedRule
 from monitor.store.base import MentionFilter
 
@@ -31,6 +31,9 @@ class SpikeOptions(GroupedRule):
 class Spike:
     def __init__(self, name: str, rule: SpikeOptions, context: PluginContext):
         self.rule = rule
+        weeks = [timedelta(weeks=k) for k in range(1, rule.baseline_weeks + 1)]
+        # Past weeks count only once the store has mentions from before them.
+        self.watch = Watch(((rule.window, timedelta(0)), *((rule.window + w, w) for w in weeks)), history_start=True)
 
     def evaluate(self, ctx: RuleContext) -> list[Finding]:
         rule = self.rule
