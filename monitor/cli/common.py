@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import argparse
-from datetime import timedelta
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeAlias
 
+from monitor.clock import Clock
 from monitor.values import parse_duration
 
 if TYPE_CHECKING:
@@ -40,3 +44,33 @@ def config_of(args: argparse.Namespace) -> MonitorConfig:
     from monitor.app import load_config
 
     return load_config(args.config)
+
+
+@contextmanager
+def simulated_time_logging(clock: Clock, zone: str) -> Iterator[None]:
+    """While a replay runs, log lines carry the simulated time (in the configured zone) instead
+    of the wall clock, so a warning reads next to the moment in the history it is about."""
+    from zoneinfo import ZoneInfo
+
+    local = ZoneInfo(zone)
+
+    def stamp(record: logging.LogRecord) -> bool:
+        record.created = clock.now().timestamp()
+        record.msecs = 0
+        return True
+
+    handlers = logging.getLogger().handlers
+    saved = [(h, h.formatter) for h in handlers]
+    for handler in handlers:
+        handler.addFilter(stamp)
+        formatter = logging.Formatter(
+            "%(asctime)s [simulasi] %(levelname)s %(name)s: %(message)s", datefmt="%Y-%m-%d %H:%M %Z"
+        )
+        formatter.converter = lambda seconds: datetime.fromtimestamp(seconds or 0, local).timetuple()
+        handler.setFormatter(formatter)
+    try:
+        yield
+    finally:
+        for handler, previous in saved:
+            handler.removeFilter(stamp)
+            handler.setFormatter(previous)

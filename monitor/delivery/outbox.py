@@ -111,10 +111,13 @@ class Outbox:
         self.state = state
         self.config = config or DeliveryConfig()
         self.say = say or Messages()
+        self._next_due: datetime | None = None
+        self._next_due_known = False
         state.ensure(_SCHEMA, _MIGRATIONS)
 
     def enqueue(self, alert: Alert) -> None:
         """Queue an alert for each of its alerters; joins the caller's transaction if any."""
+        self._next_due_known = False
         with self.state.transaction() as db:
             for alerter in alert.alerters:
                 db.execute(
@@ -148,9 +151,13 @@ class Outbox:
         ]
 
     def next_due(self) -> datetime | None:
-        """When the earliest pending row may be tried; None when nothing is pending."""
-        rows = self.state.query("SELECT MIN(next_attempt_at) FROM outbox WHERE status = 'pending'")
-        return datetime.fromisoformat(rows[0][0]) if rows and rows[0][0] else None
+        """When the earliest pending row may be tried; None when nothing is pending. Remembered
+        until this outbox writes again (a replay asks at every step)."""
+        if not self._next_due_known:
+            rows = self.state.query("SELECT MIN(next_attempt_at) FROM outbox WHERE status = 'pending'")
+            self._next_due = datetime.fromisoformat(rows[0][0]) if rows and rows[0][0] else None
+            self._next_due_known = True
+        return self._next_due
 
     def counts(self) -> dict[str, int]:
         return {
@@ -179,6 +186,7 @@ class Outbox:
 
     def deliver(self, alerters: Mapping[str, Alerter], now: datetime) -> DeliveryReport:
         report = DeliveryReport()
+        self._next_due_known = False
         queues: dict[str, list[OutboxEntry]] = {}
         for entry in self.pending():
             queues.setdefault(entry.alerter, []).append(entry)
