@@ -24,7 +24,7 @@ import numpy as np
 from monitor.classify.lexicon import describe_unclassifiable, lexicon_log_probs
 from monitor.classify.mix import MIX_FILE, SentimentMix, log_softmax
 from monitor.classify.ngram import NgramHead
-from monitor.classify.taxonomy import DEFAULT_FLAGS, DEFAULT_TOPICS, KeywordTagger
+from monitor.classify.taxonomy import DEFAULT_FLAGS, DEFAULT_TOPICS, FlagTagger, KeywordTagger
 from monitor.classify.textprep import PREPROCESS_VERSION, prepare, repair_unicode
 from monitor.classify.wordvec import WordVectorHead
 from monitor.errors import ClassifierError
@@ -116,7 +116,7 @@ class TransformerClassifier:
                 raise ClassifierError(f"label {part} {head.labels} berbeda dari model {self.labels}: {model_dir}")
         self.name = str(getattr(config, "monitor_model_name", None) or model_dir.name)
         self.topics = KeywordTagger(topics)
-        self.flags = KeywordTagger(flags)
+        self.flags = FlagTagger(flags)
 
     def probabilities(self, texts: Sequence[str], mix: SentimentMix | None = None) -> np.ndarray:
         """Sentiment probabilities (rows in input order, columns as `self.labels`).
@@ -171,7 +171,7 @@ class TransformerClassifier:
         results = []
         for i in range(len(texts)):
             topics, topic_scores = self.topics.tag(normalized[i])
-            flags, _ = self.flags.tag(normalized[i])
+            flags, _ = self.flags.tag_text(texts[i], normalized[i])
             language, reason = verdicts[i]
             if i not in by_index:
                 results.append(Classification(None, {}, topics, topic_scores, flags, self.name, language, reason))

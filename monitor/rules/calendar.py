@@ -59,6 +59,7 @@ class Calendar:
     def __init__(self, config: CalendarConfig | None = None):
         self.config = config or CalendarConfig()
         self._events: dict[date, Day] = {}
+        self._known: dict[date, Day] = {}
         for event in self.config.events:
             day = event.date
             while day <= event.last:
@@ -67,6 +68,11 @@ class Calendar:
                 day += timedelta(days=1)
 
     def day(self, when: date) -> Day:
+        if when not in self._known:
+            self._known[when] = self._day(when)
+        return self._known[when]
+
+    def _day(self, when: date) -> Day:
         if when in self._events:
             return self._events[when]
         country = self.config.holidays
