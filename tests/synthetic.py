@@ -278,10 +278,10 @@ def ordinary_text(rng: random.Random) -> str:
 
 
 def launch_day(
-    onset: datetime, *, per_hour: float = 16, hours: float = 5, seed: int = 11, accounts: int = 600
+    onset: datetime, *, per_hour: float = 16, hours: float = 5, seed: int = 11, regulars: int = 40
 ) -> list[Post]:
     """A national launch: many accounts talk about it at once, fading after a few hours. Most of
-    them are people who were already talking about vaccines (the `Talk` accounts)."""
+    them are the people who talk about vaccines anyway (the most active `Talk` accounts)."""
     rng = random.Random(seed)
     out = []
     moment = onset
@@ -291,9 +291,7 @@ def launch_day(
         moment += timedelta(hours=rng.expovariate(per_hour * fade))
         if moment < end:
             text = f"{rng.choice(OPENERS)}{rng.choice(LAUNCH)}{rng.choice(LAUNCH_TAILS)}".strip()
-            author = (
-                f"warga_{rng.randrange(accounts // 3):04d}" if rng.random() < 0.8 else f"penonton_{rng.randrange(5000)}"
-            )
+            author = f"warga_{rng.randrange(regulars):04d}" if rng.random() < 0.8 else f"penonton_{rng.randrange(5000)}"
             out.append(Post(f"launch-{len(out)}", text, moment.astimezone(UTC), author))
     return out
 

@@ -7,7 +7,8 @@ topic's ordinary talk does not use (rare against the weeks before), and what the
 meaning, as the weighted mean of the corpus word vectors the classifier ships (smooth inverse
 frequency weights, the topic's common direction removed, so "about vaccines" is not what makes
 two posts alike). Two posts belong together when they share a rare marker and their meanings are
-at least `similarity` apart (cosine); a narrative is a connected group of such posts.
+at least `similarity` alike (cosine); a narrative is a connected group of such posts whose mean
+pairwise similarity is at least `similarity` too (chained pairs about an event are not one message).
 """
 
 from __future__ import annotations
@@ -154,6 +155,9 @@ def narratives(
         if unit is not None:
             block = unit[members] @ unit[members].T
             cohesion = float((block.sum() - len(members)) / (len(members) * (len(members) - 1)))
+            # Pairs can chain a long way; a narrative says one thing as a whole.
+            if cohesion < similarity:
+                continue
         result.append(Narrative(tuple(members), tuple(_distinct(shared)), cohesion))
     return result
 

@@ -147,7 +147,7 @@ class Burst:
     ) -> tuple[str, ...]:
         say = ctx.say
         # The hour the window ends in, named by its start ("Selasa 10.00 WIB").
-        hour = (moment - timedelta(minutes=1)).astimezone(self.zone).replace(minute=0)
+        hour = (ctx.end - timedelta(minutes=1)).astimezone(self.zone).replace(minute=0, second=0, microsecond=0)
         day = ctx.calendar.day(hour.date())
         lines = [
             say(

@@ -41,7 +41,7 @@ LISTED_MARKERS = 3
 
 class NarrativeOptions(FilteredRule):
     window: Duration = timedelta(hours=3)
-    min_accounts: int = Field(default=20, ge=3)
+    min_accounts: int = Field(default=15, ge=3)
     # Share (0-1) of those accounts that must be new to the topic.
     min_new_accounts: float = Field(default=0.5, ge=0, le=1)
     # Cosine similarity of meaning (word vectors) at which two posts sharing a rare phrase belong together.
