@@ -213,14 +213,15 @@ def replay(
     sleep: Callable[[float], None] = time.sleep,
     clock: SimulatedClock | None = None,
     progress: Callable[[ReplayProgress], None] | None = None,
+    progress_every: float = 1.0,
     step_by_step: bool = False,
 ) -> ReplayReport:
     """Play the history in `path` through collect -> enrich -> store -> rules -> alerters.
 
     `alerters`: where alerts go (None: the configured ones). `data_dir`: where the replay's store,
     inbox and state are kept (None: a temporary folder, removed afterwards). `clock`: the
-    simulated clock to move (so log lines can show simulated time). `progress`: called about
-    every second of wall time. `step_by_step`: evaluate every rule at every step, as the live
+    simulated clock to move (so log lines can show simulated time). `progress`: called every
+    `progress_every` seconds of wall time. `step_by_step`: evaluate every rule at every step, as the live
     service does, instead of only when something it depends on changed (same result, slower)."""
     history = load_history(path, fmt=fmt, columns=columns)
     report = ReplayReport(read=len(history.records), problems=history.problems)
@@ -240,7 +241,7 @@ def replay(
             classifier=classifier,
             sleep=sleep,
             clock=clock or SimulatedClock(history.records[0].due),
-            progress=progress,
+            progress=(progress, progress_every),
             lazy=not step_by_step,
         )
     return report
@@ -257,7 +258,7 @@ def _run(
     classifier: Classifier | None,
     sleep: Callable[[float], None],
     clock: SimulatedClock,
-    progress: Callable[[ReplayProgress], None] | None,
+    progress: tuple[Callable[[ReplayProgress], None] | None, float],
     lazy: bool,
 ) -> None:
     step = config.monitor.evaluate_interval
@@ -279,8 +280,10 @@ def _run(
     )
     pipeline.engine.health = pipeline.inbox.health
     last = records[-1].due
-    # After the last record the clock runs on until open incidents resolve (or could have).
-    limit = last + max((r.resolve_after for r in config.rules), default=timedelta(0)) + step
+    # After the last record the clock runs on until open incidents resolve (or could have): the
+    # last mentions stay in a window for as long as it is, then the rule is quiet for resolve_after.
+    quiet = (r.evaluation_delay + r.evaluation_window + r.resolve_after for r in config.rules)
+    limit = last + max(quiet, default=timedelta(0)) + step
     book = IncidentBook(pipeline.state)
     report.start = start
     position = 0
@@ -318,11 +321,12 @@ def _run(
             later = _next_moment(pipeline, records[position].due if position < len(records) else None, now, start, step)
             if speed:
                 sleep((later - now).total_seconds() / speed)
-            if progress and time.monotonic() - reported_at >= 1:
+            report_progress, every = progress
+            if report_progress and time.monotonic() - reported_at >= every:
                 reported_at = time.monotonic()
                 span = (last - start).total_seconds() or 1
                 done = min(1.0, (now - start).total_seconds() / span)
-                progress(ReplayProgress(now, done, report.stored, report.alerts))
+                report_progress(ReplayProgress(now, done, report.stored, report.alerts))
             clock.set(later)
         pipeline.engine.flush_progress()
         report.end = clock.now()

@@ -237,6 +237,8 @@ class Talk:
     accounts: int = 600
     # A slow drift: the topic grows or fades over months (a multiplier per day of the period).
     trend: float = 0.0
+    # Mean replies a post draws (geometric): talk comes in small clusters, as on any platform.
+    replies: float = 0.4
 
     def posts(self, start: datetime, end: datetime) -> list[Post]:
         rng = random.Random(self.seed)
@@ -253,13 +255,20 @@ class Talk:
                 volume *= HOLIDAY
             shape = RAMADAN_SHAPE if day.kind == "ramadan" else DAY_SHAPE
             rate = volume * shape[hour.hour] / (ramadan_total if day.kind == "ramadan" else shape_total)
-            for _ in range(_poisson(rng, rate)):
+            # Conversations, not a Poisson process: some posts draw a few replies within minutes,
+            # back and forth between the poster and one or two others.
+            for _ in range(_poisson(rng, rate / (1 + self.replies))):
                 moment = hour + timedelta(seconds=rng.uniform(0, 3600))
-                if start <= moment < end:
-                    author = rng.choices(authors, weights)[0]
-                    out.append(Post(f"bg-{len(out)}-{self.seed}", ordinary_text(rng), moment.astimezone(UTC), author))
+                thread = [moment]
+                while rng.random() < self.replies / (1 + self.replies) and len(thread) < 8:
+                    thread.append(thread[-1] + timedelta(minutes=rng.expovariate(1 / 4)))
+                people = rng.choices(authors, weights, k=rng.choice((2, 2, 3)))
+                for n, when in enumerate(thread):
+                    if start <= when < end:
+                        author = people[0] if n == 0 else rng.choice(people)
+                        out.append(Post(f"bg-{len(out)}-{self.seed}", ordinary_text(rng), when.astimezone(UTC), author))
             hour += timedelta(hours=1)
-        return out
+        return sorted(out, key=lambda p: p.published_at)
 
 
 def _poisson(rng: random.Random, rate: float) -> int:

@@ -63,8 +63,10 @@ def simulated_time_logging(clock: Clock, zone: str) -> Iterator[None]:
     saved = [(h, h.formatter) for h in handlers]
     for handler in handlers:
         handler.addFilter(stamp)
+        # struct_time carries no zone name: the zone's abbreviation (WIB) is written in the format.
+        abbreviation = clock.now().astimezone(local).strftime("%Z")
         formatter = logging.Formatter(
-            "%(asctime)s [simulasi] %(levelname)s %(name)s: %(message)s", datefmt="%Y-%m-%d %H:%M %Z"
+            "%(asctime)s [simulasi] %(levelname)s %(name)s: %(message)s", datefmt=f"%Y-%m-%d %H:%M {abbreviation}"
         )
         formatter.converter = lambda seconds: datetime.fromtimestamp(seconds or 0, local).timetuple()
         handler.setFormatter(formatter)

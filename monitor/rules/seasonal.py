@@ -15,9 +15,10 @@ The expectation is learned from the weeks before the day being judged:
 - day-kind factors: a holiday is as busy as holidays in the history were (half an ordinary day
   until some are known); a `busy` event in `[calendar]` multiplies the expectation.
 
-Counts vary more than a Poisson process: people reply to each other and news comes in clusters.
-The dispersion `phi` (variance = mu + phi mu^2) is estimated from how the hourly counts of the
-same weeks scattered around the model, and the chance of a count at least this high is the
+Counts vary more than a Poisson process: people reply to each other and news comes in clusters,
+most visibly in short windows. The dispersion `phi` (variance = mu + phi mu^2) is estimated per
+window length (15, 30, 60, 120 minutes) from how the counts of the same weeks in bins of that
+length scattered around the model, and the chance of a count at least this high is the
 negative-binomial tail with that dispersion (Poisson when phi is 0).
 """
 
@@ -35,6 +36,10 @@ import numpy as np
 from monitor.rules.calendar import Calendar, Day
 
 HOURS = 24
+QUARTERS = 96
+QUARTER = timedelta(minutes=15)
+# Window lengths (in quarter hours) the dispersion is measured for.
+SCALES = (1, 2, 4, 8)
 # Ordinary days the level looks back over, and their half-life.
 LEVEL_DAYS = 14
 LEVEL_HALF_LIFE = 3.0
@@ -43,7 +48,12 @@ LEVEL_HALF_LIFE = 3.0
 WEEKDAY_PRIOR_DAYS = 2.0
 PROFILE_PRIOR = 24.0
 DEFAULT_HOLIDAY_FACTOR = 0.5
-MAX_DISPERSION = 2.0
+OUTLIER_DAY = 2.5
+MAX_DISPERSION = 5.0
+# What an ordinary topic's dispersion is taken to be until its history says otherwise, and how
+# much history (the sum of squared expected counts) counts as much as that belief.
+DISPERSION_PRIOR = 0.3
+DISPERSION_PRIOR_WEIGHT = 20.0
 # The expectation never goes below this many mentions a day: a topic that has been silent for
 # weeks is not infinitely surprised by its first post.
 MIN_DAILY = 0.5
@@ -58,8 +68,14 @@ class Profile:
     weekday_factor: tuple[float, ...]
     holiday_factor: float
     shapes: Mapping[str, tuple[float, ...]]
-    dispersion: float
+    # phi per window length in quarter hours (1, 2, 4, 8): talk clusters more at short scales.
+    dispersions: tuple[tuple[int, float], ...]
     days: int
+
+    def dispersion(self, span: timedelta) -> float:
+        """phi for a window of this length (the longest measured scale not longer than it)."""
+        quarters = max(1, int(span / QUARTER))
+        return next((phi for size, phi in reversed(self.dispersions) if size <= quarters), self.dispersions[0][1])
 
     def shape_for(self, kind: str, weekday: int) -> tuple[float, ...]:
         if kind == "normal":
@@ -77,15 +93,20 @@ def _shape(counts: list[float], prior: tuple[float, ...], strength: float = PROF
     return tuple((c + strength * p) / (total + strength) for c, p in zip(counts, prior, strict=True))
 
 
-def fit(hourly: Mapping[date, list[int]], calendar: Calendar, day: date) -> Profile | None:
-    """The profile for `day` from local-day hourly counts of the days before it (days the store
-    did not cover are left out of `hourly`); None when there are none."""
-    days = sorted(d for d in hourly if d < day)
+def fit(quarters: Mapping[date, list[int]], calendar: Calendar, day: date) -> Profile | None:
+    """The profile for `day` from local-day counts per quarter hour (96 a day) of the days before
+    it (days the store did not cover are left out); None when there are none."""
+    days = sorted(d for d in quarters if d < day)
     if not days:
         return None
     kinds = {d: calendar.day(d) for d in days}
-    totals = {d: float(sum(hourly[d])) for d in days}
     ordinary = [d for d in days if kinds[d].kind != "holiday" and kinds[d].expect == 1.0] or days
+    # A crisis day in the history must not teach the profile that its hours are busy: days past
+    # OUTLIER_DAY times the median are scaled down to it for the shapes and weekday factors.
+    raw = {d: [float(sum(quarters[d][4 * h : 4 * h + 4])) for h in range(HOURS)] for d in days}
+    cap = OUTLIER_DAY * max(median(sum(raw[d]) for d in ordinary), MIN_DAILY)
+    hourly = {d: [c * min(1.0, cap / max(sum(raw[d]), 1e-9)) for c in raw[d]] for d in days}
+    totals = {d: sum(hourly[d]) for d in days}
     mean_all = max(sum(totals[d] for d in ordinary) / len(ordinary), MIN_DAILY)
     weekday_factor = []
     for weekday in range(7):
@@ -98,7 +119,7 @@ def fit(hourly: Mapping[date, list[int]], calendar: Calendar, day: date) -> Prof
     level = max(sum(w * min(a, cap) for w, a in zip(weights, adjusted, strict=True)) / sum(weights), MIN_DAILY)
 
     def pooled(selected: list[date]) -> list[float]:
-        return [float(sum(hourly[d][h] for d in selected)) for h in range(HOURS)]
+        return [sum(hourly[d][h] for d in selected) for h in range(HOURS)]
 
     uniform = tuple(1 / HOURS for _ in range(HOURS))
     normal = [d for d in ordinary if kinds[d].kind == "normal"] or ordinary
@@ -118,29 +139,44 @@ def fit(hourly: Mapping[date, list[int]], calendar: Calendar, day: date) -> Prof
         holiday_factor = min(max(sum(totals[d] for d in holidays) / len(holidays) / level, 0.1), 1.5)
     else:
         holiday_factor = DEFAULT_HOLIDAY_FACTOR
-    profile = Profile(day, level, tuple(weekday_factor), holiday_factor, shapes, 0.0, len(days))
-    return Profile(
-        day,
-        level,
-        tuple(weekday_factor),
-        holiday_factor,
-        shapes,
-        _dispersion(profile, hourly, kinds, ordinary),
-        len(days),
-    )
+    profile = Profile(day, level, tuple(weekday_factor), holiday_factor, shapes, ((1, 0.0),), len(days))
+    scatter = tuple((size, _dispersion(profile, quarters, kinds, ordinary, size)) for size in SCALES)
+    return Profile(day, level, tuple(weekday_factor), holiday_factor, shapes, scatter, len(days))
 
 
 def _dispersion(
-    profile: Profile, hourly: Mapping[date, list[int]], kinds: Mapping[date, Day], days: list[date]
+    profile: Profile, quarters: Mapping[date, list[int]], kinds: Mapping[date, Day], days: list[date], size: int
 ) -> float:
-    """phi from the scatter of hourly counts around the profile (method of moments); counts far
-    above the model (earlier crises) are capped so they do not make every burst look ordinary."""
+    """phi for windows of `size` quarter hours, from the scatter of the counts in such bins around
+    the profile (method of moments). Each day is scaled to the level of the week around it, so a
+    topic that grew over the weeks (which the level follows anyway) does not pass for noise;
+    counts far above the model (earlier crises) are capped so they do not make every burst look
+    ordinary."""
     if not days:
         return 0.0
-    mu = np.array([[profile.hourly(kinds[d], d.weekday(), h) for h in range(HOURS)] for d in days])
-    x = np.minimum(np.array([hourly[d] for d in days], dtype=float), np.maximum(3 * mu, mu + 10))
-    scale = float((mu * mu).sum())
-    return min(max(float(((x - mu) ** 2 - mu).sum()) / scale, 0.0), MAX_DISPERSION) if scale else 0.0
+    hourly = np.array([[profile.hourly(kinds[d], d.weekday(), h) for h in range(HOURS)] for d in days])
+    mu = np.repeat(hourly / 4, 4, axis=1)  # per quarter hour
+    x = np.array([quarters[d] for d in days], dtype=float)
+    ratio = _weekly(x.sum(axis=1)) / np.maximum(_weekly(mu.sum(axis=1)), 1e-9)
+    mu = mu * np.clip(ratio, 0.2, 5.0)[:, None]
+    bins = QUARTERS // size
+    mu = mu[:, : bins * size].reshape(len(days), bins, size).sum(axis=2)
+    x = x[:, : bins * size].reshape(len(days), bins, size).sum(axis=2)
+    x = np.minimum(x, np.maximum(3 * mu, mu + 10))
+    # Shrunk towards a prior: with a few mentions an hour, one busy conversation would otherwise
+    # decide the whole estimate.
+    excess, scale = float(((x - mu) ** 2 - mu).sum()), float((mu * mu).sum())
+    phi = (excess + DISPERSION_PRIOR_WEIGHT * DISPERSION_PRIOR) / (scale + DISPERSION_PRIOR_WEIGHT)
+    return min(max(phi, 0.0), MAX_DISPERSION)
+
+
+def _weekly(daily: np.ndarray) -> np.ndarray:
+    """Each day's sum over the week around it (three days each side, fewer at the ends)."""
+    sums = np.concatenate(([0.0], np.cumsum(daily)))
+    index = np.arange(len(daily))
+    low, high = np.maximum(index - 3, 0), np.minimum(index + 4, len(daily))
+    result: np.ndarray = sums[high] - sums[low]
+    return result
 
 
 def expected(profile: Profile, calendar: Calendar, start: datetime, end: datetime, zone: ZoneInfo) -> float:

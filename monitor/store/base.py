@@ -75,9 +75,12 @@ class MentionStore(Protocol):
 
     def count(self, flt: MentionFilter, *, unique_authors: bool = False) -> int: ...
 
-    def histogram(self, flt: MentionFilter, interval: timedelta) -> list[tuple[datetime, int]]:
-        """Counts per bucket, buckets aligned to multiples of `interval` since the UTC epoch;
-        empty buckets between flt.since and flt.until are included when both are set."""
+    def histogram(
+        self, flt: MentionFilter, interval: timedelta, *, unique_authors: bool = False
+    ) -> list[tuple[datetime, int]]:
+        """Counts per bucket (of distinct authors with `unique_authors`), buckets aligned to
+        multiples of `interval` since the UTC epoch; empty buckets between flt.since and
+        flt.until are included when both are set."""
 
     def terms(self, field: TermField, flt: MentionFilter, *, size: int = 10) -> list[tuple[str, int]]:
         """The most frequent values of a field, most frequent first (ties by value)."""

@@ -25,7 +25,7 @@ from monitor.rules.base import SCAN_LIMIT, Finding, RuleContext, Scope, Watch, g
 from monitor.rules.calendar import Calendar
 from monitor.rules.explain import driving_sources, driving_terms
 from monitor.rules.options import GroupedRule
-from monitor.rules.seasonal import Profile, expected, fit, tail
+from monitor.rules.seasonal import QUARTER, QUARTERS, Profile, expected, fit, tail
 from monitor.store.base import MentionFilter, MentionStore
 from monitor.values import Duration
 
@@ -43,8 +43,8 @@ class BurstOptions(GroupedRule):
     min_window: Duration = timedelta(minutes=15)
     min_count: int = Field(default=5, ge=1)
     factor: float = Field(default=3.0, ge=1)
-    # -log10 of the chance of a count this high (6: once in a million windows).
-    surprise: float = Field(default=6.0, ge=1, le=30)
+    # -log10 of the chance of a count this high (5: once in 100,000 windows).
+    surprise: float = Field(default=5.0, ge=1, le=30)
     # Weeks of history the hour profile is learned from.
     baseline_weeks: int = Field(default=8, ge=2, le=26)
     # Silent until the store covers this much history.
@@ -96,17 +96,19 @@ class Burst:
     ) -> Finding | None:
         rule = self.rule
         scales = rule.scales()
-        window_count = ctx.store.count(flt)
+        # Accounts, not posts: a conversation of three people replying to each other, or one
+        # account posting twenty times, is not a burst.
+        window_count = ctx.store.count(flt, unique_authors=True)
         if window_count < rule.min_count:
             return None  # no shorter window can hold more
         best: tuple[float, timedelta, int, float] | None = None
         for scale in scales:
             shorter = replace(flt, since=ctx.end - scale, until=ctx.end)
-            observed = window_count if scale == rule.window else ctx.store.count(shorter)
+            observed = window_count if scale == rule.window else ctx.store.count(shorter, unique_authors=True)
             mean = self._expected(key, profile, ctx.calendar, moment, scale)
             if observed < rule.min_count or observed < rule.factor * mean:
                 continue
-            chance = min(1.0, tail(observed, mean, profile.dispersion) * len(scales))
+            chance = min(1.0, tail(observed, mean, profile.dispersion(scale)) * len(scales))
             surprise = -_log10(chance)
             if surprise >= rule.surprise and (best is None or surprise > best[0]):
                 best = (surprise, scale, observed, mean)
@@ -201,14 +203,17 @@ class Burst:
                 del self._profiles[stale]
             self._means.clear()
             self._profiles[(key, today)] = fit(
-                _hourly(store, flt, today, self.rule.baseline_weeks, self.zone), calendar, today
+                _quarters(store, flt, today, self.rule.baseline_weeks, self.zone), calendar, today
             )
         return self._profiles[(key, today)]
 
 
-def _hourly(store: MentionStore, flt: MentionFilter, today: date, weeks: int, zone: ZoneInfo) -> dict[date, list[int]]:
-    """Local-day hourly counts of the weeks before `today`, from the first day the store has
-    anything at all (before it the monitor was not running: no data is not zero talk)."""
+def _quarters(
+    store: MentionStore, flt: MentionFilter, today: date, weeks: int, zone: ZoneInfo
+) -> dict[date, list[int]]:
+    """Local-day counts of distinct accounts per quarter hour of the weeks before `today`, from the
+    first day the store has anything at all (before it the monitor was not running: no data is not
+    zero talk)."""
     end = datetime.combine(today, datetime.min.time(), zone).astimezone(UTC)
     start = end - timedelta(weeks=weeks)
     covered = [t for t, n in store.histogram(MentionFilter(since=start, until=end), timedelta(days=1)) if n]
@@ -216,12 +221,12 @@ def _hourly(store: MentionStore, flt: MentionFilter, today: date, weeks: int, zo
         return {}
     first_day = covered[0].astimezone(zone).date()
     # Every covered day is there, with or without mentions.
-    days = {first_day + timedelta(days=i): [0] * 24 for i in range((today - first_day).days)}
-    for bucket, count in store.histogram(replace(flt, since=start, until=end), timedelta(hours=1)):
+    days = {first_day + timedelta(days=i): [0] * QUARTERS for i in range((today - first_day).days)}
+    for bucket, count in store.histogram(replace(flt, since=start, until=end), QUARTER, unique_authors=True):
         if count:
             local = bucket.astimezone(zone)
             if local.date() in days:
-                days[local.date()][local.hour] += count
+                days[local.date()][local.hour * 4 + local.minute // 15] += count
     return days
 
 

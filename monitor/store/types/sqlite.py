@@ -196,13 +196,16 @@ class SqliteStore:
         expr = "COUNT(DISTINCT m.author)" if unique_authors else "COUNT(*)"
         return int(self._rows(f"SELECT {expr} FROM mentions m{where}", params)[0][0])
 
-    def histogram(self, flt: MentionFilter, interval: timedelta) -> list[tuple[datetime, int]]:
+    def histogram(
+        self, flt: MentionFilter, interval: timedelta, *, unique_authors: bool = False
+    ) -> list[tuple[datetime, int]]:
         step = interval.total_seconds()
         if step <= 0:
             raise ValueError("interval harus positif")
         where, params = self._where(flt)
+        expr = "COUNT(DISTINCT m.author)" if unique_authors else "COUNT(*)"
         rows = self._rows(
-            f"SELECT CAST(m.published_at / ? AS INTEGER) AS bucket, COUNT(*) FROM mentions m{where}"
+            f"SELECT CAST(m.published_at / ? AS INTEGER) AS bucket, {expr} FROM mentions m{where}"
             " GROUP BY bucket ORDER BY bucket",
             [step, *params],
         )
