@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import os
 import sys
 import tempfile
 import textwrap
@@ -127,12 +128,13 @@ def prepare(folder: Path, days: int | None = None) -> tuple[Path, Path, int]:
     return folder / "monitor.toml", history, len(posts)
 
 
-def run(config_path: Path, history: Path, *, step_by_step: bool) -> tuple[float, ReplayReport]:
+def run(config_path: Path, history: Path, *, step_by_step: bool) -> tuple[float, float, ReplayReport]:
+    """Wall-clock and CPU seconds of one replay (CPU is what a loaded machine cannot inflate)."""
     config = load_config(config_path)
     quiet = LogAlerter("log", Messages(), stream=io.StringIO())
-    began = time.perf_counter()
+    began, cpu = time.perf_counter(), time.process_time()
     report = replay(config, history, alerters={"log": quiet}, step_by_step=step_by_step)
-    return time.perf_counter() - began, report
+    return time.perf_counter() - began, time.process_time() - cpu, report
 
 
 def main() -> None:
@@ -147,30 +149,37 @@ def main() -> None:
         warm_config, warm_history, _ = prepare(folder / "warm", days=3)
         run(warm_config, warm_history, step_by_step=False)
 
-        lazy_seconds, lazy = run(config_path, history, step_by_step=False)
+        lazy_wall, lazy_cpu, lazy = run(config_path, history, step_by_step=False)
         days = args.step_by_step_days
         if days >= 365:
-            eager_seconds, eager = run(config_path, history, step_by_step=True)
-            compared, eager_year, label = lazy, eager_seconds, "measured"
+            step_wall, step_cpu, step = run(config_path, history, step_by_step=True)
+            compared, scale, label = lazy, 1.0, "measured"
         else:
             part_config, part_history, _ = prepare(folder / "part", days=days)
-            eager_seconds, eager = run(part_config, part_history, step_by_step=True)
-            _, compared = run(part_config, part_history, step_by_step=False)
-            eager_year = eager_seconds * 365 / days
-            label = f"{days} days measured ({eager_seconds:.1f} s), x365/{days}"
-        same = [line.incident for line in eager.lines] == [line.incident for line in compared.lines]
+            step_wall, step_cpu, step = run(part_config, part_history, step_by_step=True)
+            _, _, compared = run(part_config, part_history, step_by_step=False)
+            scale, label = 365 / days, f"{days} days measured ({step_wall:.1f} s), x365/{days}"
+        same = [line.incident for line in step.lines] == [line.incident for line in compared.lines]
         say = Messages("id", "Asia/Jakarta")
         events = load_events(folder / "year" / "kejadian.jsonl", "Asia/Jakarta")
+        span = (
+            f"{lazy.start.astimezone(WIB):%d %b %Y} to {lazy.end.astimezone(WIB):%d %b %Y}"
+            if lazy.start and lazy.end
+            else ""
+        )
+        print(f"history: {n:,} posts, {span}; {len(RULES)} rules")
+        print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} when done")
         print(
-            f"history: {n:,} posts, {lazy.start.astimezone(WIB):%d %b %Y} to {lazy.end.astimezone(WIB):%d %b %Y}; {len(RULES)} rules"
+            f"lazy replay (default)      {lazy_wall:7.1f} s wall {lazy_cpu:7.1f} s CPU"
+            f"   {lazy.steps:,} steps, {lazy.evaluations:,} rule evaluations"
         )
         print(
-            f"lazy replay (default)        {lazy_seconds:7.1f} s   {lazy.steps:7,} steps   {lazy.evaluations:7,} rule evaluations"
+            f"step-by-step (as before)   {step_wall * scale:7.1f} s wall {step_cpu * scale:7.1f} s CPU"
+            f"   ({label}; {step.steps:,} steps, {step.evaluations:,} evaluations)"
         )
         print(
-            f"step-by-step (as before)     {eager_year:7.1f} s   ({label}; {eager.steps:,} steps, {eager.evaluations:,} evaluations)"
+            f"ratio step-by-step / lazy  {step_wall * scale / lazy_wall:7.1f}x wall {step_cpu * scale / lazy_cpu:5.1f}x CPU"
         )
-        print(f"ratio step-by-step / lazy    {eager_year / lazy_seconds:7.1f}x")
         print(f"same incidents both ways: {'yes' if same else 'NO'}")
         print(say("table.head", n=len(lazy.lines)))
         print(format_table(lazy.lines, say))

@@ -94,7 +94,7 @@ def test_a_launch_day_burst_is_alerted_within_30_minutes_and_explained(tmp_path:
     first = printed.split("\n[")[0]
     assert "Insiden baru: Lonjakan mendadak pembicaraan vaksin" in first
     assert "biasanya" in first and "peluang kebetulan" in first
-    assert "mention per jam pada Rabu 10.00 WIB" in first  # what this hour of the week usually holds
+    assert "akun per jam pada Rabu 10.00 WIB" in first  # what this hour of the week usually holds
     assert "yang mendorong: '" in first  # the words behind it
 
 

@@ -149,12 +149,14 @@ def grouped_filters(
     values: dict[str, None] = {}
     for scope in (flt, *also):
         values.update((value, None) for value, _ in store.terms(field, scope, size=MAX_GROUPS))
-    return [(value, _only(flt, rule.group_by, value)) for value in values]
+    return [(value, narrowed(flt, rule.group_by, value)) for value in values]
 
 
-def _only(flt: MentionFilter, group_by: str, value: str) -> MentionFilter:
-    """`flt` narrowed to one value of the grouping field."""
+def narrowed(flt: MentionFilter, group_by: str, value: str) -> MentionFilter:
+    """`flt` narrowed to one value of the grouping field ("" : no grouping, `flt` itself)."""
     match group_by:
+        case "":
+            return flt
         case "source":
             return replace(flt, sources=(value,))
         case "channel":

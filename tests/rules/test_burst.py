@@ -95,7 +95,7 @@ def test_the_rule_fires_on_a_5x_and_a_12x_burst_and_not_on_the_weekly_rhythm(
     assert onset < alerts[0].fired_at <= onset + timedelta(minutes=within)
     assert alerts[0].baseline is not None and alerts[0].count >= 3 * alerts[0].baseline
     assert any(line.startswith("yang mendorong: ") and "'dipotong' (" in line for line in alerts[0].evidence)
-    assert any("mention per jam pada Selasa 10.00 WIB" in line for line in alerts[0].evidence)
+    assert any("akun per jam pada Selasa 10.00 WIB" in line for line in alerts[0].evidence)
     tl.close()
 
 
