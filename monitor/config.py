@@ -10,6 +10,7 @@ validates those (monitor/app.py passes the real one), so configuration never imp
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import tomllib
@@ -51,7 +52,12 @@ def expand_env(value: str) -> str:
     def lookup(match: re.Match[str]) -> str:
         name = match.group(1)
         if name not in os.environ:
-            raise ValueError(f"variabel lingkungan ${{{name}}} tidak di-set")
+            raise ValueError(
+                f"variabel lingkungan {name} belum di-set: jalankan export {name}='...' sebelum monitor "
+                f"(untuk layanan systemd: Environment={name}=... di file unitnya)"
+            )
+        if not os.environ[name].strip():
+            raise ValueError(f"variabel lingkungan {name} kosong: isi dengan nilai rahasianya (export {name}='...')")
         return os.environ[name]
 
     return _ENV_REF.sub(lookup, value)
@@ -297,8 +303,60 @@ class GeneralConfig(Strict):
         return _known_zone(value)
 
 
+class CalendarEvent(Strict):
+    """A day (or days) the team knows is unusual: an election, a launch, a regional holiday."""
+
+    name: str = Field(min_length=1)
+    date: dt.date
+    # Last day, inclusive; empty: one day.
+    end: dt.date | None = None
+    # "holiday": as quiet as a public holiday; "busy": `expect` times the usual volume.
+    effect: Literal["holiday", "busy"] = "holiday"
+    expect: float = Field(default=2.0, gt=0, le=100)
+
+    @property
+    def last(self) -> dt.date:
+        return self.end or self.date
+
+
+class CalendarConfig(Strict):
+    """`[calendar]`: the days that are not ordinary days, for rules with a seasonal baseline."""
+
+    # Country for public holidays and cuti bersama (the `holidays` package); "" for none.
+    holidays: str = "ID"
+    # Ramadan changes the daily rhythm (sahur, buka puasa): its days get a flatter hour profile.
+    ramadan: bool = True
+    events: tuple[CalendarEvent, ...] = ()
+
+
+class DeliveryConfig(Strict):
+    """`[delivery]`: what the outbox does when an alerter cannot deliver for a while."""
+
+    # An alert still undelivered this long after it fired is overdue: the heartbeat alerters are
+    # told, and when it finally goes out it is marked late.
+    overdue_after: Duration = timedelta(minutes=15)
+    # Alerters that hear about another alerter's overdue alerts (and its recovery); empty: the
+    # `log` alerter when there is one.
+    heartbeat: tuple[str, ...] = ()
+
+
+class ClarificationConfig(Strict):
+    """`[clarifications]`: linking a hoax mention to an official clarification in the store."""
+
+    # How far back a clarification may have been published.
+    lookback: Duration = timedelta(days=30)
+    # Source names or web domains whose clarifications count as official, besides *.go.id and the
+    # built-in fact-checking outlets.
+    official: tuple[str, ...] = ()
+    # Share of the hoax's content words the clarification must also use (0-1).
+    min_similarity: float = Field(default=0.3, gt=0, le=1)
+
+
 class MonitorConfig(Strict):
     monitor: GeneralConfig = GeneralConfig()
+    calendar: CalendarConfig = CalendarConfig()
+    delivery: DeliveryConfig = DeliveryConfig()
+    clarifications: ClarificationConfig = ClarificationConfig()
     store: StoreConfig = StoreConfig()
     classifier: ClassifierConfig = ClassifierConfig()
     sources: tuple[SourceConfig, ...] = ()
@@ -394,6 +452,8 @@ class _Loader:
     problems: list[ConfigProblem]
     # Rule name -> its file, so a problem found later still names the file to open.
     rule_files: dict[str, str] = field(default_factory=dict)
+    # Keys whose ${ENV} reference could not be expanded (already reported).
+    unexpanded: tuple[Location, ...] = ()
 
     def options(self, family: str, file: str, loc: Location, type_name: str, raw: Mapping[str, Any]) -> Any:
         try:
@@ -408,6 +468,9 @@ class _Loader:
         return None
 
     def entry(self, family: str, file: str, loc: Location, entry: PluginEntry) -> Any:
+        if any(path[: len(loc)] == loc for path in self.unexpanded):
+            # Its secret is missing: that is the problem to report, not what "${NAME}" looks like.
+            return entry
         options = self.options(family, file, loc, entry.type, entry.raw_options())
         return entry.model_copy(update={"options": options}) if options is not None else entry
 
@@ -483,6 +546,9 @@ class _Loader:
             for alerter in rule.alerters:
                 if alerter not in config.alerters:
                     self.problems.append(ConfigProblem(where, "alerters", f"alerter '{alerter}' tidak ada"))
+        for alerter in config.delivery.heartbeat:
+            if alerter not in config.alerters:
+                self.problems.append(ConfigProblem(file, "delivery.heartbeat", f"alerter '{alerter}' tidak ada"))
         self.digest_references(config.digest, config.watchlists, file)
 
     def digest_references(self, digest: DigestConfig, watchlists: Mapping[str, object], file: str) -> None:
@@ -535,7 +601,11 @@ def read_config(path: Path | None, catalog: PluginCatalog) -> MonitorConfig:
     if "rules" in raw:
         raw.pop("rules")
         env_problems.append((("rules",), "aturan ditulis satu per file di folder rules_dir, bukan di file ini"))
-    loader = _Loader(catalog, [ConfigProblem(file, key_path(loc), msg) for loc, msg in env_problems])
+    loader = _Loader(
+        catalog,
+        [ConfigProblem(file, key_path(loc), msg) for loc, msg in env_problems],
+        unexpanded=tuple(loc for loc, _ in env_problems),
+    )
     base_dir = path.resolve().parent if path else Path.cwd()
     sources = loader.sources(raw.pop("sources", []), file)
     rules_dir = raw.get("rules_dir", "rules")

@@ -59,12 +59,22 @@ class AlertDeliveryError(MonitorError):
     """An alerter could not deliver; the alert stays in its outbox for a retry.
 
     `permanent`: retrying cannot fix it (a revoked token, a deleted channel) until someone
-    changes the configuration; the outbox stops retrying and reports it."""
+    changes the configuration; the outbox stops retrying and reports it. `uncertain`: no answer
+    came (a timeout, a dropped connection), so the destination may have the alert after all."""
 
-    def __init__(self, alerter: str, message: str, *, retry_after: float | None = None, permanent: bool = False):
+    def __init__(
+        self,
+        alerter: str,
+        message: str,
+        *,
+        retry_after: float | None = None,
+        permanent: bool = False,
+        uncertain: bool = False,
+    ):
         self.alerter = alerter
         self.retry_after = retry_after
         self.permanent = permanent
+        self.uncertain = uncertain
         super().__init__(f"alerter '{alerter}': {message}")
 
 

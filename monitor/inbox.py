@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from monitor.db import SqliteDB
 from monitor.records import Mention, dumps
@@ -64,9 +64,9 @@ def _dt(value: str | None) -> datetime | None:
 class Inbox:
     """SQLite (WAL) queue of collected mentions plus per-source cursors and health."""
 
-    def __init__(self, path: Path | str):
+    def __init__(self, path: Path | str, *, synchronous: Literal["FULL", "NORMAL"] = "FULL"):
         self.path = Path(path)
-        self._store = SqliteDB(self.path)
+        self._store = SqliteDB(self.path, synchronous=synchronous)
         self._store.ensure(_SCHEMA)
 
     def close(self) -> None:

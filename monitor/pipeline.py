@@ -10,6 +10,7 @@ import logging
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 import httpx
 
@@ -27,6 +28,7 @@ from monitor.errors import MonitorError, StoreError
 from monitor.inbox import Inbox
 from monitor.plugin import PluginContext
 from monitor.rules.engine import EvaluationReport, RuleEngine
+from monitor.rules.lazy import ChangeLog
 from monitor.store.base import MentionStore
 
 log = logging.getLogger(__name__)
@@ -80,6 +82,7 @@ class Pipeline:
         alerters: dict[str, Alerter],
         clock: Clock,
         context: PluginContext | None = None,
+        lazy: bool = False,
     ):
         self.config = config
         self.inbox = inbox
@@ -88,8 +91,10 @@ class Pipeline:
         self.collectors = collectors
         self.alerters = alerters
         self.clock = clock
-        self.outbox = Outbox(state)
-        self.engine = RuleEngine(config, store, state, self.outbox, health=inbox.health, context=context)
+        self.outbox = Outbox(state, config.delivery)
+        # Lazy (replays): a rule is evaluated only when its scopes change (monitor/rules/lazy.py).
+        changes = ChangeLog(config.rules) if lazy else None
+        self.engine = RuleEngine(config, store, state, self.outbox, health=inbox.health, context=context, lazy=changes)
         self.enricher = Enricher(classifier, compile_watchlists(config.watchlists), state)
         # Collect jobs may overlap; the downstream stages run one at a time.
         self._downstream = threading.Lock()
@@ -134,6 +139,8 @@ class Pipeline:
                     return report
                 self.enricher.remember(batch.fingerprints, result.stored)
                 self.inbox.mark_done([*result.stored, *batch.duplicates])
+                stored = set(result.stored)
+                self.engine.observe([m for m in batch.mentions if m.id in stored])
                 if result.failed:
                     self.inbox.mark_failed(result.failed)
                     report.failed.update(result.failed)
@@ -175,19 +182,26 @@ def build_pipeline(
     store: MentionStore | None = None,
     alerters: dict[str, Alerter] | None = None,
     classifier: Classifier | None = None,
+    durable: bool = True,
+    lazy: bool = False,
 ) -> Pipeline:
-    """Wire the configured parts; anything passed in replaces what the config would build."""
+    """Wire the configured parts; anything passed in replaces what the config would build.
+
+    `durable=False`: files that need not survive a power cut (a replay's): commits are not synced
+    to disk. `lazy`: rules are evaluated only when their scopes change (replays)."""
     data_dir: Path = config.data_dir
     data_dir.mkdir(parents=True, exist_ok=True)
     context = plugin_context(config, clock=clock or SystemClock(), http=(lambda: http) if http else None)
+    sync: Literal["FULL", "NORMAL"] = "FULL" if durable else "NORMAL"
     return Pipeline(
         config,
-        inbox=Inbox(data_dir / "inbox.sqlite3"),
-        state=StateDB(data_dir / "state.sqlite3"),
+        inbox=Inbox(data_dir / "inbox.sqlite3", synchronous=sync),
+        state=StateDB(data_dir / "state.sqlite3", synchronous=sync),
         store=store or open_store(config, context),
         classifier=classifier or build_classifier(config, context),
         collectors=build_collectors(config, context),
         alerters=alerters if alerters is not None else build_alerters(config, context),
         clock=context.clock,
         context=context,
+        lazy=lazy,
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import asdict, dataclass, field, fields, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -240,39 +240,55 @@ class Alert:
     watchlists: tuple[str, ...] = ()
     mention_ids: tuple[str, ...] = ()
     alerters: tuple[str, ...] = ()
+    # Why the rule fired, one line each: expected against observed, the words, accounts and
+    # sources behind it, a campaign's timeline.
+    evidence: tuple[str, ...] = ()
+    # Official clarifications in the store of the hoax this alert is about.
+    clarifications: tuple[PostRef, ...] = ()
+    # Set by the outbox on an alert that goes out after its overdue time: when it finally went.
+    delayed_until: datetime | None = None
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
         data["severity"] = self.severity.value
-        for key in ("fired_at", "window_start", "window_end"):
+        for key in ("fired_at", "window_start", "window_end", "delayed_until"):
             value = getattr(self, key)
             data[key] = value.isoformat() if value else None
-        data["top_posts"] = [
-            {**asdict(p), "published_at": p.published_at.isoformat() if p.published_at else None}
-            for p in self.top_posts
-        ]
+        for key in ("top_posts", "clarifications"):
+            data[key] = [
+                {**asdict(p), "published_at": p.published_at.isoformat() if p.published_at else None}
+                for p in getattr(self, key)
+            ]
         return data
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Alert:
         values = dict(data)
         values["severity"] = Severity(values["severity"])
-        for key in ("fired_at", "window_start", "window_end"):
+        for key in ("fired_at", "window_start", "window_end", "delayed_until"):
             if values.get(key):
                 values[key] = utc(datetime.fromisoformat(values[key]))
-        values["top_posts"] = tuple(
-            PostRef(
-                **{
-                    **p,
-                    "published_at": utc(datetime.fromisoformat(p["published_at"])) if p.get("published_at") else None,
-                }
+        for key in ("top_posts", "clarifications"):
+            values[key] = tuple(
+                PostRef(
+                    **{
+                        **p,
+                        "published_at": utc(datetime.fromisoformat(p["published_at"]))
+                        if p.get("published_at")
+                        else None,
+                    }
+                )
+                for p in values.get(key) or ()
             )
-            for p in values.get("top_posts") or ()
-        )
         values["top_sources"] = tuple((str(s), int(c)) for s, c in values.get("top_sources") or ())
-        for key in ("mention_ids", "watchlists", "alerters"):
+        for key in ("mention_ids", "watchlists", "alerters", "evidence"):
             values[key] = tuple(values.get(key) or ())
         return cls(**values)
+
+    @property
+    def late_by(self) -> timedelta | None:
+        """How long after firing it went out, when the outbox marked it late."""
+        return self.delayed_until - self.fired_at if self.delayed_until else None
 
 
 @dataclass(frozen=True)
@@ -284,10 +300,13 @@ class ThreadRef:
     channel: str
     message: str
     opened_at: datetime | None = None
+    # The message opened several incidents at once (a storm): replies go to its thread, but the
+    # message itself is not rewritten as one incident's header.
+    shared: bool = False
 
-    def to_json(self) -> dict[str, str | None]:
+    def to_json(self) -> dict[str, str | bool | None]:
         opened = self.opened_at.isoformat() if self.opened_at else None
-        return {"channel": self.channel, "message": self.message, "opened_at": opened}
+        return {"channel": self.channel, "message": self.message, "opened_at": opened, "shared": self.shared}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> ThreadRef:
@@ -297,6 +316,7 @@ class ThreadRef:
             str(data.get("channel") or ""),
             str(data.get("message") or data.get("ts") or ""),
             utc(datetime.fromisoformat(opened)) if opened else None,
+            bool(data.get("shared")),
         )
 
 

@@ -31,7 +31,8 @@ from monitor.collectors.posts import post_to_mention
 from monitor.config import MonitorConfig
 from monitor.delivery.alerter import Alerter
 from monitor.incidents.book import IncidentBook, IncidentRow
-from monitor.pipeline import build_pipeline
+from monitor.incidents.report import IncidentLine, incident_lines
+from monitor.pipeline import Pipeline, build_pipeline
 from monitor.records import Mention
 from monitor.store.types.sqlite import SqliteStore
 from monitor.values import utc
@@ -75,19 +76,39 @@ class History:
 
 
 @dataclass
+class ReplayProgress:
+    """Where a running replay is, for a progress line."""
+
+    now: datetime
+    fraction: float
+    stored: int
+    alerts: int
+
+
+@dataclass
 class ReplayReport:
     read: int
     problems: list[str]
     start: datetime | None = None
     end: datetime | None = None
     steps: int = 0
+    # Steps at which a rule was evaluated (the others were skipped: nothing could have changed).
+    evaluations: int = 0
     stored: int = 0
     duplicates: int = 0
+    # Alerts the rules raised (each counted once, however many alerters it went to).
     alerts: int = 0
-    sent: int = 0
     suppressed: int = 0
+    # Deliveries: one alert to one alerter; per alerter, and those that needed more than one try.
+    sent: int = 0
+    sent_per_alerter: dict[str, int] = field(default_factory=dict)
+    retried: int = 0
+    # Deliveries not done when the replay ended: (alerter, alert title, last error).
+    undelivered: list[tuple[str, str, str]] = field(default_factory=list)
+    # Rules that failed, and the store.
     errors: list[str] = field(default_factory=list)
     incidents: list[IncidentRow] = field(default_factory=list)
+    lines: list[IncidentLine] = field(default_factory=list)
 
 
 def parse_columns(spec: str) -> dict[str, str]:
@@ -190,11 +211,18 @@ def replay(
     classifier: Classifier | None = None,
     data_dir: Path | None = None,
     sleep: Callable[[float], None] = time.sleep,
+    clock: SimulatedClock | None = None,
+    progress: Callable[[ReplayProgress], None] | None = None,
+    progress_every: float = 1.0,
+    step_by_step: bool = False,
 ) -> ReplayReport:
     """Play the history in `path` through collect -> enrich -> store -> rules -> alerters.
 
-    `alerters`: where alerts go (None: the configured ones). `data_dir`: where the replay's
-    throwaway store and state live (None: a temporary folder, removed afterwards)."""
+    `alerters`: where alerts go (None: the configured ones). `data_dir`: where the replay's store,
+    inbox and state are kept (None: a temporary folder, removed afterwards). `clock`: the
+    simulated clock to move (so log lines can show simulated time). `progress`: called every
+    `progress_every` seconds of wall time. `step_by_step`: evaluate every rule at every step, as the live
+    service does, instead of only when something it depends on changed (same result, slower)."""
     history = load_history(path, fmt=fmt, columns=columns)
     report = ReplayReport(read=len(history.records), problems=history.problems)
     if not history.records:
@@ -203,7 +231,19 @@ def replay(
         raise ValueError("speed tidak boleh negatif")
     with tempfile.TemporaryDirectory(prefix="humas-replay-") as scratch:
         folder = data_dir or Path(scratch)
-        _run(config, history, folder, report, speed=speed, alerters=alerters, classifier=classifier, sleep=sleep)
+        _run(
+            config,
+            history,
+            folder,
+            report,
+            speed=speed,
+            alerters=alerters,
+            classifier=classifier,
+            sleep=sleep,
+            clock=clock or SimulatedClock(history.records[0].due),
+            progress=(progress, progress_every),
+            lazy=not step_by_step,
+        )
     return report
 
 
@@ -217,52 +257,103 @@ def _run(
     alerters: dict[str, Alerter] | None,
     classifier: Classifier | None,
     sleep: Callable[[float], None],
+    clock: SimulatedClock,
+    progress: tuple[Callable[[ReplayProgress], None] | None, float],
+    lazy: bool,
 ) -> None:
     step = config.monitor.evaluate_interval
     settings = config.monitor.model_copy(update={"data_dir": str(folder)})
     # No collectors: the history is the only source.
     replay_config = config.model_copy(update={"monitor": settings, "sources": []})
-    first = history.records[0].due
+    records = history.records
+    first = records[0].due
     start = _EPOCH + ((first - _EPOCH) // step) * step
-    clock = SimulatedClock(start)
+    clock.set(start)
     pipeline = build_pipeline(
         replay_config,
         clock=clock,
         alerters=alerters,
         classifier=classifier,
         store=SqliteStore(folder / "mentions.sqlite3"),
+        durable=False,
+        lazy=lazy,
     )
     pipeline.engine.health = pipeline.inbox.health
-    pending = list(history.records)
-    last = history.records[-1].due
-    # After the last record the clock runs on until open incidents resolve (or could have).
-    limit = last + max((r.resolve_after for r in config.rules), default=timedelta(0)) + step
+    last = records[-1].due
+    # After the last record the clock runs on until open incidents resolve (or could have): the
+    # last mentions stay in a window for as long as it is, then the rule is quiet for resolve_after.
+    quiet = (r.evaluation_delay + r.evaluation_window + r.resolve_after for r in config.rules)
+    limit = last + max(quiet, default=timedelta(0)) + step
     book = IncidentBook(pipeline.state)
     report.start = start
+    position = 0
+    retry = False
+    reported_at = time.monotonic()
     try:
-        while pending or (clock.now() <= limit and book.rows(status="open")):
+        while position < len(records) or (clock.now() <= limit and book.rows(status="open")):
             now = clock.now()
-            due = [r for r in pending if r.due <= now]
-            pending = pending[len(due) :]
             by_source: dict[str, list[Mention]] = defaultdict(list)
-            for record in due:
+            while position < len(records) and records[position].due <= now:
+                record = records[position]
                 by_source[record.mention.source].append(replace(record.mention, collected_at=record.due))
+                position += 1
             for source, mentions in by_source.items():
                 pipeline.inbox.commit(source, mentions, {}, now)
-            processed = pipeline.process()
+            if by_source or retry:
+                processed = pipeline.process()
+                report.stored += processed.stored
+                report.duplicates += processed.duplicates
+                # What the store refused stays in the inbox and is tried again next step.
+                retry = bool(processed.error or processed.failed)
+                if processed.error and processed.error not in report.errors:
+                    report.errors.append(processed.error)
             evaluation = pipeline.evaluate()
-            delivery = pipeline.deliver()
-            report.stored += processed.stored
-            report.duplicates += processed.duplicates
             report.alerts += len(evaluation.alerts)
             report.suppressed += len(evaluation.suppressed)
-            report.sent += delivery.sent
-            report.errors += [e for e in [processed.error, *evaluation.errors, *delivery.errors] if e]
+            report.errors += evaluation.errors
+            due = pipeline.outbox.next_due()
+            if due is not None and due <= now:
+                delivery = pipeline.deliver()
+                report.sent += delivery.sent
+                for name, n in delivery.per_alerter.items():
+                    report.sent_per_alerter[name] = report.sent_per_alerter.get(name, 0) + n
             report.steps += 1
+            later = _next_moment(pipeline, records[position].due if position < len(records) else None, now, start, step)
             if speed:
-                sleep(step.total_seconds() / speed)
-            clock.advance(step)
+                sleep((later - now).total_seconds() / speed)
+            report_progress, every = progress
+            if report_progress and time.monotonic() - reported_at >= every:
+                reported_at = time.monotonic()
+                span = (last - start).total_seconds() or 1
+                done = min(1.0, (now - start).total_seconds() / span)
+                report_progress(ReplayProgress(now, done, report.stored, report.alerts))
+            clock.set(later)
+        pipeline.engine.flush_progress()
         report.end = clock.now()
+        report.evaluations = pipeline.engine.evaluations
         report.incidents = book.rows()
+        report.lines = incident_lines(book)
+        report.retried = pipeline.outbox.retried()
+        report.undelivered = pipeline.outbox.failures()
     finally:
         pipeline.close()
+
+
+def _next_moment(
+    pipeline: Pipeline, record_due: datetime | None, now: datetime, start: datetime, step: timedelta
+) -> datetime:
+    """The next step, or, when rules are evaluated lazily, the next step at which anything can
+    happen: a record arrives, a rule's scopes change, a delivery retry is due. The steps in
+    between would evaluate nothing, so the clock jumps over them (still on the step grid)."""
+    following = now + step
+    if pipeline.engine.lazy is None:
+        return following
+    moments = [m for m in (record_due, pipeline.engine.next_change(now), pipeline.outbox.next_due()) if m is not None]
+    if not moments:
+        return following
+    soonest = min(moments)
+    # Rules judge the first step strictly after a change; a record is taken at the first step at or after its time.
+    grid = start + ((soonest - start) // step) * step
+    if grid < soonest or (soonest is not record_due and grid == soonest):
+        grid += step
+    return max(following, grid)

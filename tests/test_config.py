@@ -80,7 +80,8 @@ def test_secrets_come_from_environment(write_config, monkeypatch):
     path = write_config('[[sources]]\nname = "rahasia"\ntype = "rss"\nurl = "https://contoh.id/${FEED_TOKEN}/rss"\n')
     with pytest.raises(ConfigError) as excinfo:
         load_config(path)
-    assert "${FEED_TOKEN}" in problems(excinfo)[0] and "sources[0].url" in problems(excinfo)[0]
+    [problem] = problems(excinfo)
+    assert "FEED_TOKEN belum di-set" in problem and "sources[0].url" in problem and "export FEED_TOKEN=" in problem
     monkeypatch.setenv("FEED_TOKEN", "abc123")
     assert str(load_config(path).sources[0].validated().url) == "https://contoh.id/abc123/rss"  # type: ignore[attr-defined]
 

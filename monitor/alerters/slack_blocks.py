@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Literal
 from urllib.parse import quote, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -43,6 +43,9 @@ FALLBACK_MAX = 3000
 POST_TITLE_MAX = 180
 TOP_POSTS = 3
 TOP_SOURCES = 5
+EVIDENCE_LINES = 8
+# Incidents a grouped message lists by name; the rest are counted.
+GROUP_LISTED = 15
 
 SEVERITY_EMOJI = {Severity.INFO: "🔵", Severity.WARNING: "🟠", Severity.CRITICAL: "🔴"}
 EVENT_EMOJI = {"opened": "🆕", "updated": "🔁", "escalated": "⏫", "resolved": "✅"}
@@ -235,8 +238,26 @@ class MessageRenderer:
             blocks.append({"type": "header", "text": plain(self.header_title(alert))})
             if style == "standalone" and alert.event != "opened":
                 blocks.append({"type": "context", "elements": [mrkdwn(f"*{self.event(alert.event)}*")]})
+        if alert.delayed_until is not None:
+            blocks.append({"type": "context", "elements": [mrkdwn(f"⏰ *{mrkdwn_text(self.late_line(alert))}*")]})
         blocks.append({"type": "section", "text": plain(truncate(self.sentence(alert), SECTION_MAX))})
         blocks.append({"type": "section", "fields": self._facts(alert)})
+        if alert.evidence:
+            lines = [f"• {mrkdwn_text(one_line(line))}" for line in alert.evidence[:EVIDENCE_LINES]]
+            blocks.append(
+                {
+                    "type": "section",
+                    "text": mrkdwn(truncate(f"*{self.say('alert.evidence')}*\n" + "\n".join(lines), SECTION_MAX)),
+                }
+            )
+        if alert.clarifications:
+            lines = [self.post_line(i, p) for i, p in enumerate(alert.clarifications, start=1)]
+            blocks.append(
+                {
+                    "type": "section",
+                    "text": mrkdwn(truncate(f"*✅ {self.say('clarify.heading')}*\n" + "\n".join(lines), SECTION_MAX)),
+                }
+            )
         if alert.top_sources:
             lines = [f"• {mrkdwn_text(one_line(s))}: {self.number(n)}" for s, n in alert.top_sources[:TOP_SOURCES]]
             blocks.append(
@@ -298,4 +319,53 @@ class MessageRenderer:
         reply = f"{self.event(alert.event)} · {self.severity(alert.severity)}"
         lead = reply if style == "reply" else self.header_title(alert)
         text = f"{lead}: {self.sentence(alert)} ({self.count_line(alert)})"
+        if alert.delayed_until is not None:
+            text = f"⏰ {self.late_line(alert)} · {text}"
         return mrkdwn_text(truncate(one_line(text), FALLBACK_MAX))
+
+    def late_line(self, alert: Alert) -> str:
+        late = alert.late_by or timedelta(0)
+        sent = alert.delayed_until or alert.fired_at
+        return self.say(
+            "alert.late", late=self.say.duration(late), fired=self.time(alert.fired_at), sent=self.time(sent)
+        )
+
+    # -- storms: several alerts in one message ----------------------------------------------
+
+    def render_group(self, alerts: list[Alert], style: Literal["channel", "reply"]) -> SlackMessage:
+        """New incidents that came faster than the channel takes them (channel), or follow-ups of
+        the incidents in a grouped message's thread (reply): one message, one line each."""
+        worst = max(alerts, key=lambda a: a.severity.rank).severity
+        first, last = min(a.fired_at for a in alerts), max(a.fired_at for a in alerts)
+        rules = ", ".join(dict.fromkeys(mrkdwn_text(a.rule) for a in alerts))
+        if style == "channel":
+            title = f"{SEVERITY_EMOJI[worst]} {self.say('alert.group.title', n=self.number(len(alerts)))}"
+            sentence = self.say(
+                "alert.group.sentence",
+                n=self.number(len(alerts)),
+                span=self.say.duration(max(last - first, timedelta(minutes=1))),
+                rules=", ".join(dict.fromkeys(a.rule for a in alerts)),
+            )
+            blocks: list[dict[str, Any]] = [
+                {"type": "header", "text": plain(truncate(title, HEADER_MAX))},
+                {"type": "section", "text": plain(truncate(sentence, SECTION_MAX))},
+            ]
+        else:
+            title = self.say("alert.group.replies", n=self.number(len(alerts)))
+            blocks = [{"type": "section", "text": mrkdwn(f"*{mrkdwn_text(title)}*")}]
+        late = [a for a in alerts if a.delayed_until is not None]
+        if late:
+            blocks.insert(1, {"type": "context", "elements": [mrkdwn(f"⏰ *{mrkdwn_text(self.late_line(late[0]))}*")]})
+        lines = []
+        for alert in alerts[:GROUP_LISTED]:
+            what = f"{self.event(alert.event)} · {SEVERITY_EMOJI[alert.severity]} {mrkdwn_text(one_line(alert.title))}"
+            lines.append(truncate(f"• {what}: {mrkdwn_text(one_line(self.sentence(alert)))}", 400))
+        if len(alerts) > GROUP_LISTED:
+            lines.append(self.say("alert.group.more", n=self.number(len(alerts) - GROUP_LISTED)))
+        blocks.append({"type": "section", "text": mrkdwn(truncate("\n".join(lines), SECTION_MAX))})
+        footer = f"{self.say('alert.updated')} {self.time(last)} · {self.say('alert.rule')}: {rules}"
+        blocks.append({"type": "context", "elements": [mrkdwn(truncate(footer, FIELD_MAX))]})
+        fallback = f"{title}: " + "; ".join(one_line(a.title) for a in alerts[:GROUP_LISTED])
+        if late:
+            fallback = f"⏰ {self.late_line(late[0])} · {fallback}"
+        return SlackMessage(text=mrkdwn_text(truncate(fallback, FALLBACK_MAX)), blocks=blocks)

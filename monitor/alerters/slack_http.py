@@ -39,8 +39,17 @@ class SlackDeliveryError(AlertDeliveryError):
     """A Slack delivery failed. `permanent` failures will fail again until someone fixes the
     configuration (token, channel, scopes); retrying them only delays the report."""
 
-    def __init__(self, alerter: str, message: str, *, code: str, permanent: bool, retry_after: float | None = None):
-        super().__init__(alerter, message, retry_after=retry_after, permanent=permanent)
+    def __init__(
+        self,
+        alerter: str,
+        message: str,
+        *,
+        code: str,
+        permanent: bool,
+        retry_after: float | None = None,
+        uncertain: bool = False,
+    ):
+        super().__init__(alerter, message, retry_after=retry_after, permanent=permanent, uncertain=uncertain)
         self.code = code
 
 
@@ -65,7 +74,7 @@ HINTS = {
     "account_inactive": "akun atau aplikasi Slack sudah tidak aktif",
     "token_revoked": "token Slack sudah dicabut; pasang ulang aplikasi Slack dan perbarui token",
     "token_expired": "token Slack sudah kedaluwarsa; perbarui token",
-    "missing_scope": "aplikasi Slack kekurangan izin (scope); lihat docs/slack.md",
+    "missing_scope": "aplikasi Slack kekurangan izin (scope); jalankan `monitor alerters check` untuk melihat yang kurang",
     "not_allowed_token_type": "jenis token salah; gunakan token bot (xoxb-)",
     "channel_not_found": "kanal Slack tidak ditemukan; periksa ID kanal atau undang bot ke kanal privat",
     "not_in_channel": "bot belum menjadi anggota kanal; undang dengan /invite @nama-bot",
@@ -81,15 +90,24 @@ HINTS = {
 
 
 def delivery_error(
-    alerter: str, action: str, code: str, *, retry_after: float | None = None, detail: str = ""
+    alerter: str,
+    action: str,
+    code: str,
+    *,
+    retry_after: float | None = None,
+    detail: str = "",
+    status: int = 200,
 ) -> SlackDeliveryError:
-    """The error for a Slack `error` code, in Indonesian, marked permanent or retryable."""
+    """The error for a Slack `error` code, in Indonesian, marked permanent or retryable. A server
+    error (HTTP 5xx) leaves open whether Slack stored the message."""
     permanent = code in PERMANENT
     hint = HINTS.get(code, "Slack menolak permintaan")
     message = f"{action} gagal: {hint} ({code}{'; ' + detail if detail else ''})"
     if not permanent:
         message += "; akan dicoba lagi" + (f" setelah {retry_after:g} detik" if retry_after else "")
-    return SlackDeliveryError(alerter, message, code=code, permanent=permanent, retry_after=retry_after)
+    return SlackDeliveryError(
+        alerter, message, code=code, permanent=permanent, retry_after=retry_after, uncertain=status >= 500
+    )
 
 
 def transport_error(alerter: str, action: str, error: BaseException, timeout: float) -> SlackDeliveryError:
@@ -102,6 +120,7 @@ def transport_error(alerter: str, action: str, error: BaseException, timeout: fl
         f"{action} gagal: {reason}; status pengiriman belum pasti, dicek sebelum mengirim ulang",
         code="transport",
         permanent=False,
+        uncertain=True,
     )
 
 

@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from monitor.classify.taxonomy import DEFAULT_FLAGS, DEFAULT_TOPICS, KeywordTagger
+from monitor.classify.taxonomy import DEFAULT_FLAGS, DEFAULT_TOPICS, FlagTagger, KeywordTagger
 from monitor.records import Classification
 from monitor.text.language import detect_language
 from monitor.text.normalize import normalize_for_match
@@ -118,7 +118,7 @@ class LexiconClassifier:
         flags: Mapping[str, Sequence[str]] = DEFAULT_FLAGS,
     ):
         self.topics = KeywordTagger(topics)
-        self.flags = KeywordTagger(flags)
+        self.flags = FlagTagger(flags)
 
     def classify(self, texts: Sequence[str]) -> list[Classification]:
         return [self._one(text) for text in texts]
@@ -126,7 +126,7 @@ class LexiconClassifier:
     def _one(self, text: str) -> Classification:
         normalized = normalize_for_match(text)
         topics, topic_scores = self.topics.tag(normalized)
-        flags, _ = self.flags.tag(normalized)
+        flags, _ = self.flags.tag_text(text, normalized)
         language, reason = describe_unclassifiable(text, normalized)
         if reason:
             return Classification(None, {}, topics, topic_scores, flags, self.name, language, reason)

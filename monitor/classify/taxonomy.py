@@ -12,6 +12,7 @@ agency can replace or extend the topics with its own TOML file (`[classifier] ta
 from __future__ import annotations
 
 import math
+import re
 import tomllib
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
@@ -292,6 +293,7 @@ DEFAULT_TOPICS: dict[str, list[str]] = {
 }
 
 DEFAULT_FLAGS: dict[str, list[str]] = {
+    # A hoax being spread or talked about; `klarifikasi` (below) takes the debunks away from it.
     "hoaks": [
         "hoaks",
         "hoax",
@@ -299,14 +301,55 @@ DEFAULT_FLAGS: dict[str, list[str]] = {
         "berita bohong",
         "disinformasi",
         "misinformasi",
-        "cek fakta",
-        "tidak benar",
-        "klarifikasi",
         "fitnah",
         "editan",
         "sebarkan",
         "viralkan",
+        "bukan hoaks",
+        "bukan hoax",
+        "sebelum dihapus",
+    ],
+    # Debunks, clarifications and calls to ignore a hoax or a scam.
+    "klarifikasi": [
+        "klarifikasi",
+        "mengklarifikasi",
+        "cek fakta",
+        "dicek fakta",
+        "faktanya",
+        "tidak benar",
         "jangan percaya",
+        "jangan mudah percaya",
+        "jangan termakan",
+        "jangan disebar",
+        "jangan sebarkan",
+        "jangan diviralkan",
+        "jangan share",
+        "info resmi",
+        "informasi resmi",
+        "sumber resmi",
+        "situs resmi",
+        "akun resmi",
+        "kanal resmi",
+        "meluruskan",
+        "membantah",
+        "dibantah",
+        "waspada hoaks",
+        "hati-hati hoaks",
+        "awas hoaks",
+        "lawan hoaks",
+        "stop hoaks",
+        "tangkal hoaks",
+        "itu hoaks",
+        "itu hoax",
+        "adalah hoaks",
+        "merupakan hoaks",
+        "dipastikan hoaks",
+        "pastikan itu hoaks",
+        "hoaks yang beredar",
+        "itu penipuan",
+        "modus penipuan",
+        "awas modus",
+        "hati-hati modus",
     ],
     "ujaran_kebencian": [
         "kafir",
@@ -474,6 +517,52 @@ class KeywordTagger:
         scores = self.scores(normalized)
         labels = tuple(sorted((name for name, s in scores.items() if s >= self.threshold), key=lambda n: -scores[n]))
         return labels, scores
+
+
+HOAX, CLARIFICATION = "hoaks", "klarifikasi"
+# A fact-checker's or a ministry's label at the start of a title: "[HOAKS] Vaksin mengandung chip".
+_VERDICT_LABEL = re.compile(
+    r"^\W{0,3}\[\s*(hoaks|hoax|disinformasi|misinformasi|klarifikasi|salah|keliru|penipuan|fakta)\s*\]", re.IGNORECASE
+)
+# Words that push a claim along; after "jangan" (don't) or "stop" they do the opposite.
+_SPREAD = ("sebarkan", "viralkan", "share", "bukan hoaks", "bukan hoax", "sebelum dihapus")
+_DONT = {"jangan", "stop", "tidak", "tak", "usah", "sebelum"}
+
+
+class FlagTagger(KeywordTagger):
+    """Seed-term flags, with a stance rule for hoaxes: a post that debunks a hoax, clarifies it or
+    tells people to ignore it ("baca info resmi dari Kemenkes, jangan percaya hoaks") is
+    `klarifikasi`, not `hoaks`; one that spreads a claim ("bukan hoaks, sebarkan!") stays
+    `hoaks` even if it says "cek fakta". A title labelled by a fact-checker ("[HOAKS] ...") is a
+    clarification."""
+
+    def tag_text(self, text: str, normalized: str) -> tuple[tuple[str, ...], dict[str, float]]:
+        labels, scores = self.tag(normalized)
+        if CLARIFICATION not in self._labels:
+            return labels, scores
+        flags = set(labels)
+        if _VERDICT_LABEL.match(text):
+            flags.add(CLARIFICATION)
+            flags.discard(HOAX)
+        elif CLARIFICATION in flags:
+            if _spreads(normalized.split()):
+                # "ga ada sumber resmi, share aja dulu": a claim pushed along, official words or not.
+                flags.discard(CLARIFICATION)
+                flags.add(HOAX)
+            else:
+                flags.discard(HOAX)
+        ordered = tuple(sorted(flags, key=lambda n: -scores.get(n, 1.0)))
+        return ordered, scores
+
+
+def _spreads(words: list[str]) -> bool:
+    """Whether a spreading cue occurs that no "jangan" / "stop" negates."""
+    for i in range(len(words)):
+        for cue in _SPREAD:
+            cue_words = cue.split()
+            if words[i : i + len(cue_words)] == cue_words and not (i and words[i - 1] in _DONT):
+                return True
+    return False
 
 
 def load_taxonomy(path: Path | None) -> dict[str, list[str]]:

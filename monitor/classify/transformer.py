@@ -26,7 +26,7 @@ import numpy as np
 from monitor.classify.lexicon import describe_unclassifiable
 from monitor.classify.mix import SentimentMix, log_softmax
 from monitor.classify.model import SentimentParts
-from monitor.classify.taxonomy import DEFAULT_FLAGS, DEFAULT_TOPICS, KeywordTagger
+from monitor.classify.taxonomy import DEFAULT_FLAGS, DEFAULT_TOPICS, FlagTagger, KeywordTagger
 from monitor.classify.textprep import PREPROCESS_VERSION, prepare, repair_unicode
 from monitor.errors import ClassifierError
 from monitor.records import Classification
@@ -110,7 +110,7 @@ class TransformerClassifier:
         self.ngram, self.wordvec = self.parts.ngram, self.parts.wordvec
         self.name = str(getattr(config, "monitor_model_name", None) or model_dir.name)
         self.topics = KeywordTagger(topics)
-        self.flags = KeywordTagger(flags)
+        self.flags = FlagTagger(flags)
 
     def probabilities(self, texts: Sequence[str], mix: SentimentMix | None = None) -> np.ndarray:
         """Sentiment probabilities (rows in input order, columns as `self.labels`).
@@ -159,7 +159,7 @@ class TransformerClassifier:
         results = []
         for i in range(len(texts)):
             topics, topic_scores = self.topics.tag(normalized[i])
-            flags, _ = self.flags.tag(normalized[i])
+            flags, _ = self.flags.tag_text(texts[i], normalized[i])
             language, reason = verdicts[i]
             if i not in by_index:
                 results.append(Classification(None, {}, topics, topic_scores, flags, self.name, language, reason))

@@ -14,8 +14,11 @@ features move by far less than the MLP's decision margins.
 from __future__ import annotations
 
 import json
+import logging
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -49,6 +52,24 @@ class WordVectors:
 
     def __post_init__(self) -> None:
         self._index = {word: i for i, word in enumerate(self.vocab)}
+
+    def ids(self, words: Sequence[str]) -> np.ndarray:
+        """The vocabulary rows of the known words (unknown words left out)."""
+        return np.fromiter((self._index[w] for w in words if w in self._index), dtype=np.int64)
+
+    def mean_of(self, texts: Sequence[np.ndarray], weights: np.ndarray) -> np.ndarray:
+        """[N, D] per text (given as vocabulary rows) the weighted mean of its words' unit
+        vectors, `weights` one per vocabulary row; zeros for a text with no known word."""
+        out = np.zeros((len(texts), self.vectors.shape[1]), dtype=np.float32)
+        rows = [i for i, ids in enumerate(texts) if len(ids)]
+        if not rows:
+            return out
+        ids = np.concatenate([texts[i] for i in rows])
+        lengths = np.array([len(texts[i]) for i in rows])
+        starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
+        gathered = self.vectors[ids] * weights[ids, None].astype(np.float32)
+        out[rows] = np.add.reduceat(gathered, starts, axis=0) / lengths[:, None]
+        return out
 
     def pooled(self, texts: list[str], *, prepared: bool = False) -> np.ndarray:
         """[N, 2D] mean and max of the known words' vectors; zeros for a text with none."""
@@ -136,3 +157,17 @@ class WordVectorHead:
             t["out_bias"],
             list(meta["labels"]),
         )
+
+
+@cache
+def shipped_word_vectors() -> WordVectors | None:
+    """The shipped model's corpus word vectors, loaded once; None (logged) when they cannot be
+    read, for example without the `safetensors` package."""
+    from monitor.classify.options import DEFAULT_MODEL_DIR
+
+    try:
+        head = WordVectorHead.load(DEFAULT_MODEL_DIR)
+    except (ImportError, OSError, ValueError) as exc:
+        logging.getLogger(__name__).warning("vektor kata tidak bisa dimuat dari %s: %s", DEFAULT_MODEL_DIR, exc)
+        return None
+    return head.words if head else None

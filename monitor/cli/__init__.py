@@ -19,6 +19,7 @@ from typing import TextIO
 
 from monitor import __version__
 from monitor.cli import (
+    alerters,
     classify,
     configuration,
     digest,
@@ -34,7 +35,19 @@ from monitor.cli.common import EXIT_OK, EXIT_USAGE
 from monitor.clock import Clock, SystemClock
 from monitor.errors import ConfigError, MonitorError
 
-COMMAND_GROUPS = (service, classify, label, configuration, search, explore, elasticsearch, rules, incidents, digest)
+COMMAND_GROUPS = (
+    service,
+    classify,
+    label,
+    configuration,
+    search,
+    explore,
+    elasticsearch,
+    rules,
+    incidents,
+    digest,
+    alerters,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import argparse
-from datetime import timedelta
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeAlias
 
 if TYPE_CHECKING:
+    from monitor.clock import Clock
     from monitor.config import MonitorConfig
 
 EXIT_OK, EXIT_PARTIAL, EXIT_USAGE = 0, 1, 2  # 3 (store unreachable) comes from StoreError.exit_code
@@ -40,3 +44,35 @@ def config_of(args: argparse.Namespace) -> MonitorConfig:
     from monitor.app import load_config
 
     return load_config(args.config)
+
+
+@contextmanager
+def simulated_time_logging(clock: Clock, zone: str) -> Iterator[None]:
+    """While a replay runs, log lines carry the simulated time (in the configured zone) instead
+    of the wall clock, so a warning reads next to the moment in the history it is about."""
+    from zoneinfo import ZoneInfo
+
+    local = ZoneInfo(zone)
+
+    def stamp(record: logging.LogRecord) -> bool:
+        record.created = clock.now().timestamp()
+        record.msecs = 0
+        return True
+
+    handlers = logging.getLogger().handlers
+    saved = [(h, h.formatter) for h in handlers]
+    for handler in handlers:
+        handler.addFilter(stamp)
+        # struct_time carries no zone name: the zone's abbreviation (WIB) is written in the format.
+        abbreviation = clock.now().astimezone(local).strftime("%Z")
+        formatter = logging.Formatter(
+            "%(asctime)s [simulasi] %(levelname)s %(name)s: %(message)s", datefmt=f"%Y-%m-%d %H:%M {abbreviation}"
+        )
+        formatter.converter = lambda seconds: datetime.fromtimestamp(seconds or 0, local).timetuple()
+        handler.setFormatter(formatter)
+    try:
+        yield
+    finally:
+        for handler, previous in saved:
+            handler.removeFilter(stamp)
+            handler.setFormatter(previous)

@@ -277,8 +277,11 @@ class IncidentBook:
 
     def resolve_quiet(self, rule: RuleOptions, now: datetime) -> list[IncidentRow]:
         resolved = []
+        # Only those quiet long enough are read: a storm leaves thousands open at once.
+        quiet_since = (now - rule.resolve_after).isoformat()
         for row in self.state.query(
-            f"SELECT {_COLUMNS} FROM incidents WHERE rule = ? AND status = 'open'", (rule.name,)
+            f"SELECT {_COLUMNS} FROM incidents WHERE rule = ? AND status = 'open' AND updated_at <= ?",
+            (rule.name, quiet_since),
         ):
             current = _row(row)
             if now - current.incident.updated_at >= rule.resolve_after:

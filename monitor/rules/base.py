@@ -8,14 +8,18 @@ protocol (count, histogram, terms, search), so it works the same on SQLite and E
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import datetime
+import hashlib
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from functools import cached_property
 from typing import Protocol
 
 from monitor.i18n import Messages
 from monitor.inbox import SourceHealth
 from monitor.records import EnrichedMention
+from monitor.rules.calendar import Calendar
 from monitor.rules.memory import RuleMemory
 from monitor.rules.options import GroupedRule
 from monitor.store.base import MentionFilter, MentionStore, TermField
@@ -42,6 +46,10 @@ class Finding:
     mentions: tuple[EnrichedMention, ...] = ()
     # What the group is, for people ("@akun: isi unggahan", a story's title); defaults to the key.
     label: str = ""
+    # Why it fired, one line each (expected against observed, the words and accounts behind it);
+    # or `explain`, asked only when an alert is actually sent (the explanation reads history).
+    evidence: tuple[str, ...] = ()
+    explain: Callable[[], tuple[str, ...]] | None = None
 
     @property
     def mention_ids(self) -> tuple[str, ...]:
@@ -65,6 +73,8 @@ class RuleContext:
     health: Callable[[], list[SourceHealth]] | None = None
     # The configured, enabled sources: a `silence` rule without `sources` watches all of them.
     sources: tuple[str, ...] = ()
+    # Holidays, Ramadan and the team's own events (`[calendar]`).
+    calendar: Calendar = field(default_factory=Calendar)
 
     @property
     def window(self) -> str:
@@ -73,6 +83,48 @@ class RuleContext:
 
 class RuleType(Protocol):
     def evaluate(self, ctx: RuleContext) -> list[Finding]: ...
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The mentions published in [end - before, end - until), `end` being the evaluated window's
+    end. `entering` / `leaving`: whether a mention coming into / going out of the scope can make
+    a rule that is not firing fire (more mentions in a window can, fewer cannot)."""
+
+    before: timedelta
+    until: timedelta = timedelta(0)
+    entering: bool = True
+    leaving: bool = True
+
+
+@dataclass(frozen=True)
+class Watch:
+    """What a rule type's result depends on, so a replay or a backtest can skip the evaluations
+    whose result cannot differ from the last one (monitor/rules/lazy.py).
+
+    A type that sets `watch` on its evaluator promises: while it has no open incident, evaluating
+    at a later moment gives no findings, and changes nothing, unless a matching mention was stored
+    in a scope or crossed one of its edges the way the scope says matters, or a tick boundary
+    passed while the first scope held mentions. Types without it (`silence`) are evaluated at
+    every step."""
+
+    scopes: tuple[Scope, ...]
+    # The result also depends on the clock in steps of this length (aligned to the UTC epoch).
+    tick: timedelta | None = None
+    # The result also depends on when the store's first mention (of any rule) was published.
+    history_start: bool = False
+
+    @classmethod
+    def window(cls, window: timedelta, *earlier: Scope) -> Watch:
+        """The window, where only mentions coming in matter, then any `earlier` scopes."""
+        return cls((Scope(window, leaving=False), *earlier))
+
+    @cached_property
+    def edges(self) -> frozenset[float]:
+        """Offsets (seconds before the window's end) where a crossing mention matters."""
+        found = {s.until.total_seconds() for s in self.scopes if s.entering}
+        found |= {s.before.total_seconds() for s in self.scopes if s.leaving}
+        return frozenset(found)
 
 
 _GROUP_TERMS: dict[str, TermField] = {
@@ -97,7 +149,12 @@ def grouped_filters(
     values: dict[str, None] = {}
     for scope in (flt, *also):
         values.update((value, None) for value, _ in store.terms(field, scope, size=MAX_GROUPS))
-    return [(value, flt.only(field, value)) for value in values]
+    return [(value, narrowed(flt, rule.group_by, value)) for value in values]
+
+
+def narrowed(flt: MentionFilter, group_by: str, value: str) -> MentionFilter:
+    """`flt` narrowed to one value of the grouping field ("": no grouping, `flt` itself)."""
+    return flt.only(_GROUP_TERMS[group_by], value) if group_by else flt
 
 
 def post_label(mention: EnrichedMention) -> str:
@@ -106,3 +163,18 @@ def post_label(mention: EnrichedMention) -> str:
     text = (m.title or m.text).replace("\n", " ")
     short = text if len(text) <= 80 else text[:79] + "…"
     return f"@{m.author}: {short}" if m.author else short
+
+
+def campaign_key(memory: RuleMemory, members: Sequence[EnrichedMention], prefix: str) -> str:
+    """One key for a campaign while it runs: each post remembers the key of the group it was
+    first seen in, and a group takes the key most of its posts already carry."""
+    known = memory.get_many((f"coord:{m.id}" for m in members), str)
+    if known:
+        key = Counter(known.values()).most_common(1)[0][0]
+    else:
+        first = min(members, key=lambda m: (m.mention.published_at, m.id))
+        key = f"{prefix}-" + hashlib.sha256(first.id.encode()).hexdigest()[:10]
+    for m in members:
+        if known.get(f"coord:{m.id}") != key:
+            memory.put(f"coord:{m.id}", key)
+    return key

@@ -28,7 +28,10 @@ from monitor.incidents.silences import SilenceBook
 from monitor.plugin import PluginContext
 from monitor.records import Alert, EnrichedMention, PostRef
 from monitor.rules import RULE_TYPES, RuleType
-from monitor.rules.base import Finding, RuleContext
+from monitor.rules.base import Finding, RuleContext, Watch
+from monitor.rules.calendar import Calendar
+from monitor.rules.clarify import Clarifier
+from monitor.rules.lazy import ChangeLog
 from monitor.rules.memory import RuleMemory
 from monitor.store.base import MentionStore
 
@@ -75,6 +78,7 @@ class RuleEngine:
         *,
         health: Callable[[], list[SourceHealth]] | None = None,
         context: PluginContext | None = None,
+        lazy: ChangeLog | None = None,
     ):
         self.config = config
         self.store = store
@@ -85,6 +89,17 @@ class RuleEngine:
         self.say = Messages(config.monitor.language, config.monitor.timezone)
         self.incidents = IncidentBook(state)
         self.silences = SilenceBook(state)
+        self.calendar = Calendar(config.calendar)
+        self.clarifier = Clarifier(store, config.clarifications, self.say)
+        # Replays and backtests: skip evaluations that cannot differ from the last (lazy.py).
+        self.lazy = lazy
+        # Lazy mode: the moments each rule was last passed (evaluated or skipped), and whether it
+        # has an open incident (None: look it up).
+        self._progress: dict[str, datetime] = {}
+        self._open: dict[str, bool] = {}
+        self._watches: dict[str, Watch | None] = {}
+        # How many times a rule type was asked (a replay reports it against its steps).
+        self.evaluations = 0
         self._types: dict[str, RuleType] = {}
         state.ensure(_SCHEMA)
 
@@ -98,6 +113,13 @@ class RuleEngine:
         report = EvaluationReport()
         for rule in rules if rules is not None else self.config.rules:
             try:
+                if self.lazy is not None and rule.name in self._progress:
+                    # The common case in a replay, answered without touching the database.
+                    if now <= self._progress[rule.name]:
+                        continue
+                    if not self._due(rule, self.rule_type(rule), now):
+                        self._progress[rule.name] = now
+                        continue
                 outcome = self.evaluate_rule(rule, now)
                 report.alerts += outcome.alerts
                 report.suppressed += outcome.suppressed
@@ -106,8 +128,39 @@ class RuleEngine:
                 report.errors.append(f"aturan '{rule.name}': {exc}")
         return report
 
+    def observe(self, mentions: Sequence[EnrichedMention]) -> None:
+        """Mentions the store has just accepted; lazy mode tracks what changed."""
+        if self.lazy is not None:
+            self.lazy.observe(mentions)
+
+    def flush_progress(self) -> None:
+        """Lazy mode: record how far each rule was passed without being evaluated."""
+        with self.state.transaction() as db:
+            db.executemany(
+                "INSERT OR REPLACE INTO rule_runs VALUES (?,?)",
+                [(name, moment.isoformat()) for name, moment in self._progress.items()],
+            )
+
+    def next_change(self, now: datetime) -> datetime | None:
+        """Lazy mode: the earliest moment after `now` at which some rule could fire differently
+        without new mentions (a replay jumps there); `now` itself when some rule must be judged
+        at every step, None when no rule will change until mentions arrive."""
+        assert self.lazy is not None
+        moments = []
+        for rule in self.config.rules:
+            watch = self._watch(rule)
+            if watch is None or self._has_open(rule.name):
+                return now
+            moment = self.lazy.next_change(rule, watch)
+            if moment is not None:
+                moments.append(max(moment, now))
+        return min(moments, default=None)
+
     def evaluation_points(self, rule: RuleOptions, now: datetime) -> list[datetime]:
-        """The moments to evaluate: `now`, preceded by steps through the gap since the last run."""
+        """The moments to evaluate: `now`, preceded by steps through the gap since the last run
+        (in lazy mode the caller visits every moment that matters: `now` only)."""
+        if rule.name in self._progress:
+            return [now] if now > self._progress[rule.name] else []
         rows = self.state.query("SELECT evaluated_until FROM rule_runs WHERE rule = ?", (rule.name,))
         if not rows:
             return [now]
@@ -139,6 +192,11 @@ class RuleEngine:
         zone = self.config.monitor.timezone
         sources = tuple(s.name for s in self.config.sources if s.enabled)
         for moment in self.evaluation_points(rule, now):
+            if self.lazy is not None:
+                due = self._due(rule, rule_type, moment)
+                self._progress[rule.name] = moment
+                if not due:
+                    continue
             memory = RuleMemory(self.state, rule.name)
             findings: list[Finding] = []
             # Outside active hours nothing is evaluated: the window that is open when the hours
@@ -156,20 +214,52 @@ class RuleEngine:
                     self.say,
                     self.health,
                     sources,
+                    self.calendar,
                 )
                 findings = rule_type.evaluate(ctx)
+                self.evaluations += 1
+            if self.lazy is not None:
+                self.lazy.evaluated(rule.name, moment)
+                if not (findings or memory.pending or self._has_open(rule.name)):
+                    continue  # nothing to record; progress is kept in memory (flush_progress)
+            was_open = self.lazy is None or self._has_open(rule.name)
             with self.state.transaction() as db:
                 for finding in findings:
                     self._record(rule, finding, moment, outcome)
                     db.executemany(
                         "INSERT OR IGNORE INTO rule_seen VALUES (?,?)", [(rule.name, i) for i in finding.mention_ids]
                     )
-                if active:
-                    for row in self.incidents.resolve_quiet(rule, moment):
-                        self._dispatch(rule, row, self._resolved_alert(rule, row, moment), outcome)
+                resolved = self.incidents.resolve_quiet(rule, moment) if active and was_open else []
+                for row in resolved:
+                    self._dispatch(rule, row, self._resolved_alert(rule, row, moment), outcome)
                 memory.flush(db, moment)
                 db.execute("INSERT OR REPLACE INTO rule_runs VALUES (?,?)", (rule.name, moment.isoformat()))
+            if findings:
+                self._open[rule.name] = True
+            elif resolved:
+                self._open.pop(rule.name, None)  # looked up again when needed
         return outcome
+
+    def _watch(self, rule: RuleOptions) -> Watch | None:
+        """The rule type's Watch, or None when the rule must be judged at every step (a type
+        without one, or active hours: their boundaries are not scopes)."""
+        if rule.name not in self._watches:
+            watch = getattr(self.rule_type(rule), "watch", None)
+            self._watches[rule.name] = watch if isinstance(watch, Watch) and not rule.active_hours else None
+        return self._watches[rule.name]
+
+    def _due(self, rule: RuleOptions, rule_type: RuleType, moment: datetime) -> bool:
+        """Lazy mode: whether this moment could give another result than the rule's last one."""
+        assert self.lazy is not None
+        watch = self._watch(rule)
+        # An open incident has timers (cooldown, resolution): it is judged at every step.
+        return watch is None or self._has_open(rule.name) or self.lazy.due(rule, watch, moment)
+
+    def _has_open(self, rule: str) -> bool:
+        if rule not in self._open:
+            rows = self.state.query("SELECT 1 FROM incidents WHERE rule = ? AND status = 'open' LIMIT 1", (rule,))
+            self._open[rule] = bool(rows)
+        return self._open[rule]
 
     def _already_seen(self, rule: str, ids: list[str]) -> set[str]:
         rows = self.state.query_in(
@@ -221,12 +311,17 @@ class RuleEngine:
             split = dict(self.store.terms("sentiment", finding.filter, size=3))
             sources = tuple(self.store.terms("source", finding.filter, size=3))
         key = f"{rule.name}|{finding.group_key}|{event}|{now.isoformat()}|{finding.count}"
+        evidence = finding.evidence or (finding.explain() if finding.explain else ())
+        clarifications = self.clarifier.for_mentions(mentions, now)
+        summary = finding.summary
+        if clarifications:
+            summary += self.say("clarify.summary", by=", ".join(dict.fromkeys(c.source for c in clarifications)))
         return Alert(
             id=hashlib.sha256(key.encode()).hexdigest()[:24],
             rule=rule.name,
             severity=incident.severity,
             title=incident.title,
-            summary=finding.summary,
+            summary=summary,
             fired_at=now,
             group_key=finding.group_key,
             incident_id=incident.id,
@@ -241,6 +336,8 @@ class RuleEngine:
             watchlists=rule.watched_watchlists,
             mention_ids=finding.mention_ids,
             alerters=tuple(rule.alerters),
+            evidence=evidence,
+            clarifications=clarifications,
         )
 
     def _resolved_alert(self, rule: RuleOptions, row: IncidentRow, now: datetime) -> Alert:

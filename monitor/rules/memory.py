@@ -51,8 +51,16 @@ class RuleMemory:
     def put(self, key: str, value: Any) -> None:
         self._pending[key] = value
 
+    @property
+    def pending(self) -> bool:
+        """Whether anything was put since the last flush."""
+        return bool(self._pending)
+
     def flush(self, db: sqlite3.Connection, now: datetime) -> None:
-        """Write what was put; call inside the engine's transaction."""
+        """Write what was put, and forget what went untouched too long (a rule that remembers
+        nothing new has nothing to forget); call inside the engine's transaction."""
+        if not self._pending:
+            return
         db.executemany(
             "INSERT OR REPLACE INTO rule_memory VALUES (?,?,?,?)",
             [(self.rule, k, to_json(v).decode(), now.isoformat()) for k, v in self._pending.items()],

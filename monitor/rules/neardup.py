@@ -12,6 +12,7 @@ import hashlib
 import re
 from collections import defaultdict
 from collections.abc import Sequence
+from functools import lru_cache
 
 _HASHES = 32
 _MASK = (1 << 61) - 1  # a Mersenne prime: (a*x + b) mod p is a universal hash family
@@ -44,9 +45,11 @@ def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
     return len(a & b) / len(a | b)
 
 
-def _signature(items: frozenset[str]) -> list[int]:
+@lru_cache(maxsize=20_000)
+def _signature(items: frozenset[str]) -> tuple[int, ...]:
+    """The MinHash signature; remembered, since a window's posts are read at every evaluation."""
     hashed = [int.from_bytes(hashlib.blake2b(s.encode(), digest_size=8).digest(), "big") for s in items]
-    return [min((a * h + b) % _MASK for h in hashed) for a, b in _SEEDS]
+    return tuple(min((a * h + b) % _MASK for h in hashed) for a, b in _SEEDS)
 
 
 def _rows(similarity: float) -> int:

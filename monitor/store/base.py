@@ -55,6 +55,30 @@ class MentionFilter:
                 return replace(self, stories=(value,))
         raise ValueError(f"field tidak dikenal: {field}")
 
+    def matches(self, item: EnrichedMention) -> bool:
+        """Whether a mention passes the filter, judged in memory as the stores judge it; `query`
+        (full text) is left to the stores and passes here."""
+        m, c = item.mention, item.classification
+        if (self.since and m.published_at < self.since) or (self.until and m.published_at >= self.until):
+            return False
+        sentiment = c.sentiment.value if c.sentiment else None
+        scalars = (
+            (self.sources, m.source),
+            (self.channels, m.channel),
+            (self.authors, m.author),
+            (self.stories, item.story_id),
+            (self.ids, m.id),
+        )
+        for wanted, value in scalars:
+            if wanted and value not in wanted:
+                return False
+        if self.sentiment and sentiment not in self.sentiment:
+            return False
+        for wanted_any, values in ((self.watchlists, item.watchlists), (self.topics, c.topics), (self.flags, c.flags)):
+            if wanted_any and not set(wanted_any) & set(values):
+                return False
+        return True
+
 
 @dataclass(frozen=True)
 class SearchHit:
@@ -92,9 +116,12 @@ class MentionStore(Protocol):
 
     def count(self, flt: MentionFilter, *, unique_authors: bool = False) -> int: ...
 
-    def histogram(self, flt: MentionFilter, interval: timedelta) -> list[tuple[datetime, int]]:
-        """Counts per bucket, buckets aligned to multiples of `interval` since the UTC epoch;
-        empty buckets between flt.since and flt.until are included when both are set."""
+    def histogram(
+        self, flt: MentionFilter, interval: timedelta, *, unique_authors: bool = False
+    ) -> list[tuple[datetime, int]]:
+        """Counts per bucket (of distinct authors with `unique_authors`), buckets aligned to
+        multiples of `interval` since the UTC epoch; empty buckets between flt.since and
+        flt.until are included when both are set."""
 
     def terms(self, field: TermField, flt: MentionFilter, *, size: int = 10) -> list[tuple[str, int]]:
         """The most frequent values of a field, most frequent first (ties by value)."""

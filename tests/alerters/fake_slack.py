@@ -155,6 +155,12 @@ class FakeSlack:
     ):
         self.token = token
         self.channels = set(channels)
+        # The bot token's scopes, sent in `X-OAuth-Scopes` like Slack does; None: no header.
+        self.scopes: str | None = "chat:write,channels:history,groups:history"
+        # Channels the bot was not invited to (`not_in_channel` for reads and posts).
+        self.outside: set[str] = set()
+        # True: Slack is down; every Web API request gets HTTP 503 and nothing is stored.
+        self.down = False
         self.requests: list[Request] = []
         self.webhook_payloads: list[dict[str, Any]] = []
         self._messages: dict[str, list[dict[str, Any]]] = defaultdict(list)
@@ -215,6 +221,8 @@ class FakeSlack:
         channel = params.get("channel")
         if channel not in self.channels:
             raise _ApiError("channel_not_found")
+        if channel in self.outside:
+            raise _ApiError("not_in_channel")
         return str(channel)
 
     def _post_message(self, params: dict[str, Any]) -> dict[str, Any]:
@@ -354,8 +362,11 @@ class FakeSlack:
         with self._lock:
             self.requests.append(request)
             fault = self._faults[method].popleft() if self._faults[method] else Fault()
-            if not token:
-                result: dict[str, Any] = {"ok": False, "error": "not_authed"}
+            if self.down:
+                result: dict[str, Any] = {"ok": False, "error": "service_unavailable"}
+                fault = Fault(status=503)
+            elif not token:
+                result = {"ok": False, "error": "not_authed"}
             elif token != self.token:
                 result = {"ok": False, "error": "invalid_auth"}
             elif fault.status == 429:
@@ -369,9 +380,11 @@ class FakeSlack:
                     result = {"ok": True, **self.METHODS[method](self, params)}
                 except _ApiError as exc:
                     result = {"ok": False, "error": exc.code, **exc.extra}
-            request.status = fault.status if fault.status == 429 else 200
+            request.status = fault.status if fault.status in (429, 503) else 200
             request.error = result.get("error")
         headers = {"Retry-After": str(fault.retry_after or 1)} if fault.status == 429 else {}
+        if self.scopes is not None and request.status == 200:
+            headers["X-OAuth-Scopes"] = self.scopes
         return _answer(request.status, json.dumps(result), "application/json; charset=utf-8", headers, fault.delay)
 
     def _webhook(self, path: str, body: bytes) -> Reply:

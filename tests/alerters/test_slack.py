@@ -114,6 +114,8 @@ def make_slack(slack: FakeSlack, context: PluginContext | None = None, **options
         "base_url": slack.base_url,
         "kibana_url": KIBANA,
         "timeout": "5s",
+        # Faster than Slack's pace so the tests need not wait; pacing has its own test.
+        "rate": 50,
         **options,
     }
     return SlackAlerter.build("slack", SlackOptions.model_validate(values), context or PluginContext(sleep=no_waiting))
@@ -382,10 +384,48 @@ def test_a_deleted_header_is_a_permanent_error(slack: FakeSlack) -> None:
     assert caught.value.code == "thread_not_found" and caught.value.permanent
 
 
-def test_check_reports_the_workspace_and_rejects_a_bad_token(slack: FakeSlack) -> None:
-    assert make_slack(slack).check() == {"team": "Humas Uji", "user": "monitor", "channel": CHANNEL}
-    with pytest.raises(SlackDeliveryError, match="invalid_auth"):
-        make_slack(slack, token="xoxb-salah").check()
+def test_check_tries_token_scopes_channel_and_a_test_message(slack: FakeSlack) -> None:
+    steps = make_slack(slack).check()
+
+    assert [s.ok for s in steps] == [True, True, True, True]
+    assert "bot monitor di workspace Humas Uji" in steps[0].what
+    [test_message] = slack.messages(CHANNEL)
+    assert "Uji alerter 'slack' dari humas-monitor" in test_message["text"]
+
+    [refused] = make_slack(slack, token="xoxb-salah").check()
+    assert not refused.ok and "invalid_auth" in refused.what and "Bot User OAuth Token" in refused.fix
+
+
+def test_check_names_the_missing_scope_and_how_to_add_it(slack: FakeSlack) -> None:
+    slack.scopes = "chat:write"
+
+    *_, missing = make_slack(slack).check()
+
+    assert not missing.ok and "channels:history / groups:history" in missing.what
+    assert "Bot Token Scopes" in missing.fix and "Reinstall to Workspace" in missing.fix
+    assert slack.messages(CHANNEL) == []  # no test message before the permissions are right
+
+
+def test_check_tells_how_to_invite_the_bot(slack: FakeSlack) -> None:
+    slack.outside.add(CHANNEL)
+
+    *passed, failed = make_slack(slack).check()
+
+    assert all(s.ok for s in passed) and len(passed) == 2
+    assert "not_in_channel" in failed.what and "/invite" in failed.fix
+    [unknown] = make_slack(slack, channel="C0HILANG99").check()[2:]
+    assert "ID kanal" in unknown.fix
+
+
+def test_posts_to_a_channel_are_paced(slack: FakeSlack) -> None:
+    waits: list[float] = []
+    alerter = make_slack(slack, rate=1)
+    alerter.sleep = waits.append
+    for i in range(3):
+        alerter.deliver_once(make_alert(id=f"al-{i}", incident_id=f"inc-{i}"), None, maybe_sent=False)
+
+    assert len(waits) == 2 and all(0.9 < w <= 1.0 for w in waits)
+    assert slack.calls("conversations.history") == []  # nothing may have arrived: no lookup
 
 
 def test_options_explain_mistakes_in_indonesian() -> None:

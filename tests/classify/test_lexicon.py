@@ -67,3 +67,29 @@ def test_agency_taxonomy_file(tmp_path):
     path.write_text('[topics]\npariwisata = "wisata"\n', encoding="utf-8")
     with pytest.raises(ConfigError, match="topics"):
         load_taxonomy(path)
+
+
+@pytest.mark.parametrize(
+    ("text", "flag"),
+    [
+        # Talking about a hoax to debunk it, clarify it or tell people to ignore it.
+        (
+            "Gaes baca info resmi dari Kemenkes aja, jangan percaya hoaks soal vaksin yg muter di grup WA 🙏",
+            "klarifikasi",
+        ),
+        ("Cek fakta: pesan berantai air kelapa bisa sembuhkan covid itu hoaks ya, jangan disebar", "klarifikasi"),
+        ("[HOAKS] Vaksin COVID-19 Mengandung Chip Pelacak. Beredar pesan berantai soal chip.", "klarifikasi"),
+        ("[DISINFORMASI] Video Banjir Bandang Ini Rekaman Tahun 2019", "klarifikasi"),
+        ("stop hoaks lur, cek dulu ke akun resmi pemkot sebelum share apa2", "klarifikasi"),
+        ("Pemprov membantah kabar bantuan 5 juta per KK, itu hoaks yg beredar", "klarifikasi"),
+        # Spreading a claim, even one that says "cek fakta" or names official sources.
+        ("Vaksin mengandung chip pelacak! Bukan hoaks, sebarkan sebelum dihapus!!", "hoaks"),
+        ("ini bukan hoax, cek fakta aja sendiri. viralkan!!", "hoaks"),
+        ("katanya sih bendungan mau jebol, tp ga ada sumber resmi. share aja dulu buat jaga2", "hoaks"),
+        ("tolong viralkan!! pemkot mau gusur pasar tanpa ganti rugi", "hoaks"),
+    ],
+)
+def test_a_debunk_is_klarifikasi_and_a_spread_claim_is_hoaks(text, flag):
+    (result,) = classifier.classify([text])
+    other = {"hoaks": "klarifikasi", "klarifikasi": "hoaks"}[flag]
+    assert flag in result.flags and other not in result.flags, result.flags

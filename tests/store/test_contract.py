@@ -97,6 +97,8 @@ def test_windows_are_half_open(filled):
 def test_filters(filled, flt, expected):
     assert filled.count(flt) == len(expected)
     assert set(ids(filled.search(flt))) == expected
+    # Replays judge the same filters in memory (monitor/rules/lazy.py): they must agree.
+    assert {m.id for m in MENTIONS if flt.matches(m)} == expected
 
 
 def test_an_incident_of_thousands_of_ids_is_one_filter(filled):
@@ -138,6 +140,14 @@ def test_histogram_includes_empty_buckets_inside_the_window(filled):
 def test_histogram_without_window_lists_only_buckets_with_mentions(filled):
     result = filled.histogram(MentionFilter(watchlists=("banjir",)), timedelta(hours=1))
     assert result == [(DAY + timedelta(hours=1), 2), (DAY + timedelta(hours=2), 1), (DAY + timedelta(hours=6), 1)]
+
+
+def test_histogram_can_count_distinct_authors(filled):
+    day = MentionFilter(since=DAY, until=DAY + timedelta(days=1))
+    mentions = dict(filled.histogram(day, timedelta(days=1)))
+    authors = dict(filled.histogram(day, timedelta(days=1), unique_authors=True))
+    assert list(authors) == list(mentions)
+    assert sum(authors.values()) == filled.count(day, unique_authors=True) < sum(mentions.values())
 
 
 def test_histogram_buckets_align_to_the_epoch(filled):

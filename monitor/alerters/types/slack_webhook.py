@@ -8,6 +8,9 @@ than a lost alert). Use the `slack` alerter when duplicates matter.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from typing import Any
+
 from pydantic import SecretStr, field_validator
 from slack_sdk.errors import SlackClientError
 from slack_sdk.webhook import WebhookClient
@@ -15,12 +18,14 @@ from slack_sdk.webhook import WebhookClient
 from monitor.alerters.slack_blocks import MessageRenderer, RenderOptions
 from monitor.alerters.slack_http import (
     TRANSPORT_ERRORS,
+    SlackDeliveryError,
     TransportOptions,
     client_error,
     delivery_error,
     retry_after,
     transport_error,
 )
+from monitor.delivery.alerter import CheckStep
 from monitor.plugin import Plugin, PluginContext
 from monitor.records import Alert, ThreadRef
 
@@ -58,11 +63,22 @@ class SlackWebhookAlerter:
 
     def deliver(self, alert: Alert, thread: ThreadRef | None) -> ThreadRef | None:
         message = self.renderer.render(alert, "standalone")
+        self._send({"text": message.text, "blocks": message.blocks, "unfurl_links": False, "unfurl_media": False})
+        # No thread to keep: every alert stands alone.
+        return None
+
+    def check(self) -> list[CheckStep]:
+        say = self.renderer.say
+        try:
+            self._send({"text": say("check.message", name=self.name, time=say.time(datetime.now(UTC)))})
+        except SlackDeliveryError as exc:
+            return [CheckStep(False, say("check.webhook.fail", error=exc), say("check.webhook.fix"))]
+        return [CheckStep(True, say("check.webhook.ok"))]
+
+    def _send(self, payload: dict[str, Any]) -> None:
         action = "mengirim lewat webhook"
         try:
-            response = self.client.send_dict(
-                {"text": message.text, "blocks": message.blocks, "unfurl_links": False, "unfurl_media": False}
-            )
+            response = self.client.send_dict(payload)
         except TRANSPORT_ERRORS as exc:
             raise transport_error(self.name, action, exc, self.client.timeout) from exc
         except SlackClientError as exc:
@@ -74,8 +90,6 @@ class SlackWebhookAlerter:
                 else (response.body or "").strip() or f"http_{response.status_code}"
             )
             raise delivery_error(self.name, action, code, retry_after=retry_after(response.headers))
-        # No thread to keep: every alert stands alone.
-        return None
 
 
 PLUGIN = Plugin(SlackWebhookOptions, SlackWebhookAlerter.build)

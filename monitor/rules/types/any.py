@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from typing import ClassVar
 
 from monitor.plugin import Plugin, PluginContext
-from monitor.rules.base import Finding, RuleContext, grouped_filters
+from monitor.records import EnrichedMention
+from monitor.rules.base import SCAN_LIMIT, Finding, RuleContext, Watch, narrowed
 from monitor.rules.options import GroupedRule
 
-# How many mentions one evaluation looks at; the rest wait for the next run.
+# Mentions read per page, newest first; paging stops at a page with nothing new.
 ANY_BATCH = 500
 
 
@@ -20,17 +22,56 @@ class AnyOptions(GroupedRule):
 class AnyMatch:
     def __init__(self, name: str, rule: AnyOptions, context: PluginContext):
         self.rule = rule
+        self.watch = Watch.window(rule.window)
 
     def evaluate(self, ctx: RuleContext) -> list[Finding]:
-        findings = []
-        for key, flt in grouped_filters(self.rule, self.rule.filter(ctx.start, ctx.end), ctx.store):
-            hits = [hit.mention for hit in ctx.store.search(flt, limit=ANY_BATCH)]
-            seen = ctx.already_seen([m.id for m in hits])
-            new = tuple(m for m in hits if m.id not in seen)
-            if new:
-                summary = ctx.say("rule.any", n=len(new))
-                findings.append(Finding(key, len(new), summary, ctx.start, ctx.end, flt, mentions=new))
-        return findings
+        rule = self.rule
+        flt = rule.filter(ctx.start, ctx.end)
+        new: list[EnrichedMention] = []
+        # One read of what is new, grouped here: a storm of a thousand authors is one query, not
+        # a thousand.
+        for offset in range(0, SCAN_LIMIT, ANY_BATCH):
+            page = [hit.mention for hit in ctx.store.search(flt, limit=ANY_BATCH, offset=offset)]
+            seen = ctx.already_seen([m.id for m in page])
+            fresh = [m for m in page if m.id not in seen]
+            new += fresh
+            if not fresh or len(page) < ANY_BATCH:
+                break
+        groups: dict[str, list[EnrichedMention]] = defaultdict(list)
+        for mention in sorted(new, key=lambda m: (m.mention.published_at, m.id)):
+            for key in _keys(rule.group_by, mention):
+                groups[key].append(mention)
+        return [
+            Finding(
+                key,
+                len(members),
+                ctx.say("rule.any", n=len(members)),
+                ctx.start,
+                ctx.end,
+                narrowed(flt, rule.group_by, key),
+                mentions=tuple(members),
+            )
+            for key, members in groups.items()
+        ]
+
+
+def _keys(group_by: str, item: EnrichedMention) -> tuple[str, ...]:
+    """The groups a mention belongs to (a mention in two watchlists is news for both)."""
+    m = item.mention
+    match group_by:
+        case "":
+            return ("",)
+        case "source":
+            return (m.source,)
+        case "channel":
+            return (m.channel,)
+        case "author":
+            return (m.author,) if m.author else ()
+        case "watchlist":
+            return item.watchlists
+        case "topic":
+            return item.classification.topics
+    raise ValueError(f"group_by tidak dikenal: {group_by}")
 
 
 PLUGIN = Plugin(AnyOptions, AnyMatch)

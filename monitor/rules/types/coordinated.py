@@ -1,21 +1,14 @@
 """`type = "coordinated"`: many distinct accounts posting near-identical text within the window
-(buzzers).
-
-A campaign keeps one key while it runs: each post remembers the key of the cluster it was first
-seen in, and a cluster takes the key most of its posts already carry."""
+(buzzers). A campaign keeps one key, so one incident, while it runs (`campaign_key`)."""
 
 from __future__ import annotations
 
-import hashlib
-from collections import Counter
 from datetime import timedelta
 
 from pydantic import Field
 
 from monitor.plugin import Plugin, PluginContext
-from monitor.records import EnrichedMention
-from monitor.rules.base import SCAN_LIMIT, Finding, RuleContext, post_label
-from monitor.rules.memory import RuleMemory
+from monitor.rules.base import SCAN_LIMIT, Finding, RuleContext, Watch, campaign_key, post_label
 from monitor.rules.neardup import clusters
 from monitor.rules.options import FilteredRule
 
@@ -29,6 +22,7 @@ class CoordinatedOptions(FilteredRule):
 class Coordinated:
     def __init__(self, name: str, rule: CoordinatedOptions, context: PluginContext):
         self.rule = rule
+        self.watch = Watch.window(rule.window)
 
     def evaluate(self, ctx: RuleContext) -> list[Finding]:
         rule = self.rule
@@ -41,7 +35,7 @@ class Coordinated:
             accounts = {m.mention.author for m in members}
             if len(accounts) < rule.min_accounts:
                 continue
-            key = _campaign_key(ctx.memory, members)
+            key = campaign_key(ctx.memory, members, "kampanye")
             first = min(members, key=lambda m: m.mention.published_at)
             spread = max(m.mention.published_at for m in members) - first.mention.published_at
             summary = ctx.say(
@@ -63,19 +57,6 @@ class Coordinated:
                 )
             )
         return findings
-
-
-def _campaign_key(memory: RuleMemory, members: list[EnrichedMention]) -> str:
-    known = memory.get_many((f"coord:{m.id}" for m in members), str)
-    if known:
-        key = Counter(known.values()).most_common(1)[0][0]
-    else:
-        first = min(members, key=lambda m: (m.mention.published_at, m.id))
-        key = "kampanye-" + hashlib.sha256(first.id.encode()).hexdigest()[:10]
-    for m in members:
-        if known.get(f"coord:{m.id}") != key:
-            memory.put(f"coord:{m.id}", key)
-    return key
 
 
 PLUGIN = Plugin(CoordinatedOptions, Coordinated)

@@ -10,7 +10,7 @@ from typing import Any
 from pydantic import Field, field_validator
 
 from monitor.plugin import Plugin, PluginContext
-from monitor.rules.base import Finding, RuleContext, grouped_filters
+from monitor.rules.base import Finding, RuleContext, Scope, Watch, grouped_filters
 from monitor.rules.options import GroupedRule
 from monitor.values import Duration
 
@@ -31,6 +31,8 @@ class NegativeSurgeOptions(GroupedRule):
 class NegativeSurge:
     def __init__(self, name: str, rule: NegativeSurgeOptions, context: PluginContext):
         self.rule = rule
+        # A share can rise when mentions leave as well as when they come: every edge matters.
+        self.watch = Watch((Scope(rule.window), Scope(rule.window + rule.baseline_period, rule.window)))
 
     def evaluate(self, ctx: RuleContext) -> list[Finding]:
         rule = self.rule

@@ -11,7 +11,7 @@ from pydantic import Field
 
 from monitor.plugin import Plugin, PluginContext
 from monitor.records import EnrichedMention
-from monitor.rules.base import SCAN_LIMIT, Finding, RuleContext, post_label
+from monitor.rules.base import SCAN_LIMIT, Finding, RuleContext, Scope, Watch, post_label
 from monitor.rules.options import FilteredRule
 from monitor.values import Duration
 
@@ -27,6 +27,8 @@ class NewStoryOptions(FilteredRule):
 class NewStory:
     def __init__(self, name: str, rule: NewStoryOptions, context: PluginContext):
         self.rule = rule
+        # A story becomes new again when its old mentions leave the novelty period.
+        self.watch = Watch.window(rule.window, Scope(rule.window + rule.novelty, rule.window, entering=False))
 
     def evaluate(self, ctx: RuleContext) -> list[Finding]:
         rule = self.rule

@@ -8,16 +8,16 @@ same as nobody talking. Minimum counts keep 0 -> 2 from being a crisis."""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 from statistics import median
 from typing import Literal
 
 from pydantic import Field
 
 from monitor.plugin import Plugin, PluginContext
-from monitor.rules.base import Finding, RuleContext, grouped_filters
+from monitor.rules.base import Finding, RuleContext, Scope, Watch, grouped_filters
 from monitor.rules.options import GroupedRule
-from monitor.store.base import MentionFilter
+from monitor.store.base import MentionFilter, MentionStore
 
 
 class SpikeOptions(GroupedRule):
@@ -31,12 +31,34 @@ class SpikeOptions(GroupedRule):
 class Spike:
     def __init__(self, name: str, rule: SpikeOptions, context: PluginContext):
         self.rule = rule
+        self._covered_from: datetime | None = None
+        weeks = [timedelta(weeks=k) for k in range(1, rule.baseline_weeks + 1)]
+        up = rule.direction == "up"
+        # Up: more now, or less in the past weeks, can fire; down or both: any change can.
+        # Past weeks count only once the store has mentions from before them.
+        self.watch = Watch(
+            (
+                Scope(rule.window, leaving=not up),
+                *(Scope(rule.window + w, w, entering=not up) for w in weeks),
+            ),
+            history_start=True,
+        )
+
+    def _covered(self, store: MentionStore, until: datetime) -> bool:
+        """Whether the store holds anything from before `until`. Once it does for a moment, it
+        does for every later one: remembered, so the store is asked until the answer is yes."""
+        if self._covered_from is not None and until >= self._covered_from:
+            return True
+        if store.search(MentionFilter(until=until), limit=1):
+            self._covered_from = until
+            return True
+        return False
 
     def evaluate(self, ctx: RuleContext) -> list[Finding]:
         rule = self.rule
         span = ctx.end - ctx.start
         weeks = [ctx.start - timedelta(weeks=k) for k in range(1, rule.baseline_weeks + 1)]
-        covered = [w for w in weeks if ctx.store.search(MentionFilter(until=w + span), limit=1)]
+        covered = [w for w in weeks if self._covered(ctx.store, w + span)]
         if not covered:
             return []
         flt = rule.filter(ctx.start, ctx.end)

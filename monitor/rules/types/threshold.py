@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import Field
 
 from monitor.plugin import Plugin, PluginContext
-from monitor.rules.base import Finding, RuleContext, grouped_filters
+from monitor.rules.base import Finding, RuleContext, Watch, grouped_filters
 from monitor.rules.options import GroupedRule
 
 
@@ -18,6 +18,7 @@ class ThresholdOptions(GroupedRule):
 class Threshold:
     def __init__(self, name: str, rule: ThresholdOptions, context: PluginContext):
         self.rule = rule
+        self.watch = Watch.window(rule.window)
 
     def evaluate(self, ctx: RuleContext) -> list[Finding]:
         rule = self.rule

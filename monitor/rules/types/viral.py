@@ -14,7 +14,7 @@ from pydantic import Field, model_validator
 
 from monitor.plugin import Plugin, PluginContext
 from monitor.records import EnrichedMention
-from monitor.rules.base import SCAN_LIMIT, Finding, RuleContext, post_label
+from monitor.rules.base import SCAN_LIMIT, Finding, RuleContext, Watch, post_label
 from monitor.rules.memory import RuleMemory
 from monitor.rules.options import FilteredRule
 
@@ -45,6 +45,7 @@ class EngagementSeen:
 class Viral:
     def __init__(self, name: str, rule: ViralOptions, context: PluginContext):
         self.rule = rule
+        self.watch = Watch.window(rule.window)
 
     def evaluate(self, ctx: RuleContext) -> list[Finding]:
         rule = self.rule

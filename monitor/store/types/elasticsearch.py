@@ -534,19 +534,22 @@ class ElasticsearchStore:
             return None
         return datetime.fromtimestamp(first / 1000, UTC), datetime.fromtimestamp(last / 1000, UTC)
 
-    def histogram(self, flt: MentionFilter, interval: timedelta) -> list[tuple[datetime, int]]:
+    def histogram(
+        self, flt: MentionFilter, interval: timedelta, *, unique_authors: bool = False
+    ) -> list[tuple[datetime, int]]:
         step_ms = int(interval / timedelta(milliseconds=1))
         if step_ms <= 0:
             raise ValueError("interval harus positif")
         # fixed_interval buckets start at multiples of the interval since the epoch, in UTC.
-        aggs = {
-            "volume": {
-                "date_histogram": {"field": "published_at", "fixed_interval": f"{step_ms}ms", "min_doc_count": 1}
-            }
+        volume: dict[str, Any] = {
+            "date_histogram": {"field": "published_at", "fixed_interval": f"{step_ms}ms", "min_doc_count": 1}
         }
-        response = self._search("histogram", query=self._query(flt), size=0, aggs=aggs)
+        if unique_authors:
+            # Exact below the precision threshold, as in count().
+            volume["aggs"] = {"authors": {"cardinality": {"field": "author", "precision_threshold": 40000}}}
+        response = self._search("histogram", query=self._query(flt), size=0, aggs={"volume": volume})
         counts = {
-            int(bucket["key"]) // step_ms: int(bucket["doc_count"])
+            int(bucket["key"]) // step_ms: int(bucket["authors"]["value"] if unique_authors else bucket["doc_count"])
             for bucket in response.get("aggregations", {}).get("volume", {}).get("buckets", ())
         }
         if flt.since and flt.until:

@@ -6,6 +6,7 @@ import json
 import sqlite3
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -62,6 +63,13 @@ def _fts_query(text: str) -> str:
     """Every normalized word must occur; quoting each keeps FTS5 syntax out of user input."""
     words = [w.strip("#@") for w in tokens(text)]
     return " ".join('"' + w.replace('"', '""') + '"' for w in words if w)
+
+
+@lru_cache(maxsize=20_000)
+def _parsed(data: str) -> EnrichedMention:
+    """A stored row as a record. Rules read the same recent rows at every evaluation; records are
+    immutable, so the same text gives the same record, parsed once."""
+    return EnrichedMention.from_json(json.loads(data))
 
 
 class SqliteOptions(PluginOptions):
@@ -207,7 +215,7 @@ class SqliteStore:
 
     def get(self, mention_id: str) -> EnrichedMention | None:
         rows = self._rows("SELECT data FROM mentions WHERE id = ?", (mention_id,))
-        return EnrichedMention.from_json(json.loads(rows[0][0])) if rows else None
+        return _parsed(rows[0][0]) if rows else None
 
     def search(self, flt: MentionFilter, *, limit: int = 50, offset: int = 0) -> list[SearchHit]:
         where, params = self._where(flt)
@@ -227,7 +235,7 @@ class SqliteStore:
             )
         return [
             SearchHit(
-                mention=EnrichedMention.from_json(json.loads(data)),
+                mention=_parsed(data),
                 score=float(score),
                 highlights=(snippet,) if snippet and "[[" in snippet else (),
             )
@@ -251,13 +259,16 @@ class SqliteStore:
             return None
         return datetime.fromtimestamp(first, UTC), datetime.fromtimestamp(last, UTC)
 
-    def histogram(self, flt: MentionFilter, interval: timedelta) -> list[tuple[datetime, int]]:
+    def histogram(
+        self, flt: MentionFilter, interval: timedelta, *, unique_authors: bool = False
+    ) -> list[tuple[datetime, int]]:
         step = interval.total_seconds()
         if step <= 0:
             raise ValueError("interval harus positif")
         where, params = self._where(flt)
+        expr = "COUNT(DISTINCT m.author)" if unique_authors else "COUNT(*)"
         rows = self._rows(
-            f"SELECT CAST(m.published_at / ? AS INTEGER) AS bucket, COUNT(*) FROM mentions m{where}"
+            f"SELECT CAST(m.published_at / ? AS INTEGER) AS bucket, {expr} FROM mentions m{where}"
             " GROUP BY bucket ORDER BY bucket",
             [step, *params],
         )
