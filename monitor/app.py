@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from monitor.clock import Clock, SystemClock
 from monitor.config import MonitorConfig, find_config, read_config
-from monitor.plugin import PluginContext, PluginOptions, Registry
+from monitor.plugin import FetchSettings, PluginContext, PluginOptions, Registry
 
 if TYPE_CHECKING:
     import httpx
@@ -69,6 +69,12 @@ def plugin_context(
         shared_data=config.shared_data,
         clock=clock or SystemClock(),
         http_factory=http,
+        fetch=FetchSettings(
+            per_host=config.fetch.per_host,
+            per_host_gap=config.fetch.per_host_gap.total_seconds(),
+            workers=config.fetch.workers,
+            contact=config.fetch.contact,
+        ),
     )
 
 

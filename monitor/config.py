@@ -182,8 +182,28 @@ class GeneralConfig(Strict):
         return value
 
 
+class FetchConfig(Strict):
+    """`[fetch]`: how collectors treat other people's servers, and how they back off."""
+
+    # Sources collected at once (`monitor once` and the service).
+    workers: int = Field(default=16, ge=1, le=256)
+    # Requests at once to one host, and the least time between two of them (politeness).
+    per_host: int = Field(default=2, ge=1, le=32)
+    per_host_gap: Duration = timedelta(seconds=1)
+    # Sent in the User-Agent so a site's admin can reach the office instead of blocking it.
+    contact: str = ""
+    # After a failure the source waits 1, 2, 4 ... intervals (with jitter), at most this long.
+    max_backoff: Duration = timedelta(hours=6)
+    # This many failures in a row and the source is switched off until `monitor sources enable`.
+    disable_after: int = Field(default=20, ge=1)
+    # Poll a feed that rarely has something new less often (down to interval x 4), and a busy
+    # one more often (up to interval / 2).
+    adaptive: bool = True
+
+
 class MonitorConfig(Strict):
     monitor: GeneralConfig = GeneralConfig()
+    fetch: FetchConfig = FetchConfig()
     store: StoreConfig = StoreConfig()
     classifier: ClassifierConfig = ClassifierConfig()
     sources: tuple[SourceConfig, ...] = ()
