@@ -25,7 +25,9 @@ from monitor.errors import ConfigError, ConfigProblem, MonitorError
 from monitor.plugin import PluginOptions, UnknownPluginError
 from monitor.values import Duration, Severity
 
-_ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+# ${NAME} must be set; ${NAME:-} (or ${NAME:-fallback}) may be missing: a social source whose
+# token is not set yet stays in the file, switched off, instead of breaking the whole config.
+_ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
 _ACTIVE_HOURS = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-3]):([0-5]\d)$")
 NAME_PATTERN = r"^[a-z0-9][a-z0-9_.-]*$"
 # Where a configuration is looked for when none is named, in order (see `find_config`).
@@ -37,8 +39,10 @@ def expand_env(value: str) -> str:
     """Replace ${NAME} with the environment variable; a missing variable is an error."""
 
     def lookup(match: re.Match[str]) -> str:
-        name = match.group(1)
+        name, fallback = match.group(1), match.group(2)
         if name not in os.environ:
+            if fallback is not None:
+                return fallback
             raise ValueError(f"variabel lingkungan ${{{name}}} tidak di-set")
         return os.environ[name]
 

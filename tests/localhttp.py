@@ -21,7 +21,7 @@ Route = Callable[[BaseHTTPRequestHandler], Reply]
 
 
 class LocalHTTPServer:
-    def __init__(self) -> None:
+    def __init__(self, host: str = "127.0.0.1") -> None:
         self.routes: dict[str, Route] = {}
         self.requests: list[tuple[str, dict[str, str]]] = []
         server = self
@@ -46,13 +46,15 @@ class LocalHTTPServer:
             def log_message(self, format: str, *args: object) -> None:
                 pass
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        # Another loopback address (127.0.0.2) is another host to the per-host limits.
+        self.host = host
+        self.httpd = ThreadingHTTPServer((host, 0), Handler)
         self.httpd.daemon_threads = True
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
         self.thread.start()
 
     def url(self, path: str) -> str:
-        return f"http://127.0.0.1:{self.httpd.server_address[1]}{path}"
+        return f"http://{self.host}:{self.httpd.server_address[1]}{path}"
 
     def serve(self, path: str, reply: Reply | Route) -> None:
         self.routes[path] = reply if callable(reply) else (lambda _handler, r=reply: r)

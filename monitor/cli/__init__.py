@@ -18,12 +18,12 @@ from collections.abc import Sequence
 from typing import TextIO
 
 from monitor import __version__
-from monitor.cli import classify, configuration, elasticsearch, incidents, rules, search, service
+from monitor.cli import classify, configuration, elasticsearch, incidents, rules, search, service, sources
 from monitor.cli.common import EXIT_OK, EXIT_USAGE
 from monitor.clock import Clock, SystemClock
 from monitor.errors import ConfigError, MonitorError
 
-COMMAND_GROUPS = (service, classify, configuration, search, elasticsearch, rules, incidents)
+COMMAND_GROUPS = (service, classify, configuration, sources, search, elasticsearch, rules, incidents)
 
 
 def build_parser() -> argparse.ArgumentParser:
