@@ -75,6 +75,11 @@ def plugin_context(
             workers=config.fetch.workers,
             contact=config.fetch.contact,
         ),
+        agency={
+            "names": config.agency.names,
+            "programmes": config.agency.programmes,
+            "officials": config.agency.officials,
+        },
     )
 
 
@@ -96,8 +101,17 @@ def build_classifier(config: MonitorConfig, context: PluginContext | None = None
 
 def build_collectors(config: MonitorConfig, context: PluginContext) -> dict[str, Collector]:
     from monitor.collectors import COLLECTORS
+    from monitor.errors import ConfigError, ConfigProblem
 
-    return {s.name: COLLECTORS.build(s.type, s.name, s.validated(), context) for s in config.sources}
+    collectors, problems = {}, []
+    for source in config.sources:
+        try:
+            collectors[source.name] = COLLECTORS.build(source.type, source.name, source.validated(), context)
+        except ValueError as exc:  # options that only the rest of the configuration can judge
+            problems.append(ConfigProblem(str(config.base_dir), f"sources.{source.name}", str(exc)))
+    if problems:
+        raise ConfigError(problems)
+    return collectors
 
 
 def build_alerters(

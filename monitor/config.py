@@ -205,8 +205,18 @@ class FetchConfig(Strict):
     adaptive: bool = True
 
 
+class AgencyConfig(Strict):
+    """`[agency]`: who the office watches for; Google News searches are built from these
+    (`google_news` sources with `terms = "names"`, "programmes" or "officials")."""
+
+    names: tuple[str, ...] = ()
+    programmes: tuple[str, ...] = ()
+    officials: tuple[str, ...] = ()
+
+
 class MonitorConfig(Strict):
     monitor: GeneralConfig = GeneralConfig()
+    agency: AgencyConfig = AgencyConfig()
     fetch: FetchConfig = FetchConfig()
     store: StoreConfig = StoreConfig()
     classifier: ClassifierConfig = ClassifierConfig()

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
@@ -112,8 +112,8 @@ class Inbox:
         now: datetime,
         *,
         warning: str | None = None,
-        interval_s: float | None = None,
         retry_at: datetime | None = None,
+        pace: Callable[[bool, float | None], float] | None = None,
     ) -> CommitResult:
         """Store new or changed mentions and the new cursor atomically.
 
@@ -147,6 +147,10 @@ class Inbox:
                     (dumps(merged.to_json()), mention.id),
                 )
             db.execute("INSERT OR REPLACE INTO cursors VALUES (?,?,?)", (source, dumps(cursor), now.isoformat()))
+            interval_s = None
+            if pace is not None:
+                row = db.execute("SELECT interval_s FROM source_health WHERE source = ?", (source,)).fetchone()
+                interval_s = pace(new > 0, row[0] if row else None)
             self._record_success(
                 db, source, now, new_items=new > 0, warning=warning, interval_s=interval_s, retry_at=retry_at
             )
@@ -210,11 +214,6 @@ class Inbox:
                     (source, disable_after),
                 )
         return self.source_health(source)
-
-    def set_interval(self, source: str, seconds: float) -> None:
-        """The source's adapted polling interval (see collectors/polling.py)."""
-        with self._store.transaction() as db:
-            db.execute("UPDATE source_health SET interval_s = ? WHERE source = ?", (seconds, source))
 
     def set_enabled(self, source: str, enabled: bool) -> bool:
         """Switch a source back on (failures forgotten) or off; False when it has no record."""

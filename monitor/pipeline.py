@@ -13,6 +13,7 @@ from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import partial
 from itertools import zip_longest
 from pathlib import Path
 
@@ -164,11 +165,10 @@ class Pipeline:
             now,
             warning="; ".join(result.warnings) or None,
             retry_at=retry_at,
+            pace=partial(self._pace, self.config.source(source).interval.total_seconds())
+            if self.config.fetch.adaptive
+            else None,
         )
-        if self.config.fetch.adaptive:
-            configured = self.config.source(source).interval.total_seconds()
-            current = self.inbox.source_health(source).interval_s
-            self.inbox.set_interval(source, next_interval(current, configured, had_new=commit.new > 0))
         report.new, report.updated, report.also_seen = commit.new, commit.updated, commit.also_seen
         report.skipped = list(result.skipped)
         report.warnings = list(result.warnings)
@@ -177,6 +177,10 @@ class Pipeline:
         for problem in (*result.skipped, *result.warnings):
             log.warning("sumber '%s': %s", source, problem)
         return report
+
+    @staticmethod
+    def _pace(configured: float, had_new: bool, current: float | None) -> float:
+        return next_interval(current, configured, had_new=had_new)
 
     def _failed(self, report: SourceReport, exc: Exception, now: datetime) -> None:
         source, fetch = report.source, self.config.fetch

@@ -76,6 +76,8 @@ class PluginContext:
     # One HTTP client shared by the plugins that fetch over HTTP; made on first use.
     http_factory: Callable[[], httpx.Client] | None = None
     fetch: FetchSettings = field(default_factory=FetchSettings)
+    # The agency's names, programmes and officials (`[agency]`), by kind.
+    agency: dict[str, tuple[str, ...]] = field(default_factory=dict)
     _shared: dict[str, Any] = field(default_factory=dict, repr=False)
     _shared_lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
 

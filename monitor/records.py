@@ -136,7 +136,9 @@ class Mention:
         return (self.source, *self.also_seen_in)
 
     def to_json(self) -> dict[str, Any]:
-        data = asdict(self)
+        # Field by field, not dataclasses.asdict: every value is flat, and asdict's deep copies
+        # were a fifth of the time of collecting a feed.
+        data = {f.name: getattr(self, f.name) for f in _MENTION_FIELDS}
         data["published_at"] = self.published_at.isoformat()
         data["collected_at"] = self.collected_at.isoformat()
         data["also_seen_in"] = list(self.also_seen_in)
@@ -150,6 +152,9 @@ class Mention:
         values["collected_at"] = utc(datetime.fromisoformat(values["collected_at"]))
         values["also_seen_in"] = tuple(values.get("also_seen_in") or ())
         return cls(**values)
+
+
+_MENTION_FIELDS = fields(Mention)
 
 
 @dataclass(frozen=True)

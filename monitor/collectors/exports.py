@@ -162,33 +162,82 @@ def _required(mention: Mention | None) -> Mention:
     return mention
 
 
+def tweet_mention(
+    tweet: Mapping[str, Any],
+    user: Mapping[str, Any],
+    *,
+    source: str,
+    channel: str,
+    now: datetime,
+    text: str | None,
+    published: datetime | None,
+    engagement: int,
+    reach: int | None,
+) -> Mention | None:
+    """A tweet as a mention, whichever API version or export it came from."""
+    tweet_id = str(tweet.get("id_str") or tweet.get("id") or "")
+    handle = user.get("screen_name") or user.get("username")
+    return build_mention(
+        source=source,
+        channel=channel,
+        now=now,
+        text=text,
+        url=f"https://x.com/{handle or 'i'}/status/{tweet_id}" if tweet_id else None,
+        platform_id=tweet_id or None,
+        namespace="x",
+        published=published,
+        author=handle,
+        author_name=user.get("name"),
+        language=tweet.get("lang"),
+        engagement=engagement,
+        reach=reach,
+    )
+
+
+def v2_tweet_mention(
+    tweet: Mapping[str, Any], user: Mapping[str, Any], *, source: str, channel: str, now: datetime
+) -> Mention | None:
+    """An X API v2 tweet (with its expanded author): `public_metrics` and ISO `created_at`."""
+    metrics = tweet.get("public_metrics") or {}
+    created = tweet.get("created_at")
+    try:
+        published = datetime.fromisoformat(str(created).replace("Z", "+00:00")) if created else None
+    except ValueError:
+        raise ValueError(f"created_at bukan tanggal ISO 8601: {created!r}") from None
+    return tweet_mention(
+        tweet,
+        user,
+        source=source,
+        channel=channel,
+        now=now,
+        text=tweet.get("text"),
+        published=published,
+        engagement=sum(
+            count(metrics.get(k)) or 0 for k in ("like_count", "retweet_count", "reply_count", "quote_count")
+        ),
+        reach=count(metrics.get("impression_count"))
+        or count((user.get("public_metrics") or {}).get("followers_count")),
+    )
+
+
 def _tweet_v1(tweet: dict[str, Any], source: str, channel: str, now: datetime) -> Mention:
     user = tweet.get("user") or {}
-    tweet_id = str(tweet.get("id_str") or tweet.get("id") or "")
     created = tweet.get("created_at")
     try:
         published = datetime.strptime(str(created), _TWITTER_TIME) if created else None
     except ValueError:
         raise ValueError(f"created_at bukan tanggal X/Twitter: {created!r}") from None
-    handle = user.get("screen_name")
-    text = ((tweet.get("extended_tweet") or {}).get("full_text")) or tweet.get("full_text") or tweet.get("text")
-    engagement = sum(
-        count(tweet.get(k)) or 0 for k in ("favorite_count", "retweet_count", "reply_count", "quote_count")
-    )
+    counts = ("favorite_count", "retweet_count", "reply_count", "quote_count")
     return _required(
-        build_mention(
+        tweet_mention(
+            tweet,
+            user,
             source=source,
             channel=channel,
             now=now,
-            text=text,
-            url=f"https://x.com/{handle or 'i'}/status/{tweet_id}" if tweet_id else None,
-            platform_id=tweet_id or None,
-            namespace="x",
+            text=((tweet.get("extended_tweet") or {}).get("full_text")) or tweet.get("full_text") or tweet.get("text"),
             published=published,
-            author=handle,
-            author_name=user.get("name"),
-            language=tweet.get("lang"),
-            engagement=engagement,
+            engagement=sum(count(tweet.get(k)) or 0 for k in counts),
             reach=count(user.get("followers_count")),
         )
     )
@@ -198,41 +247,18 @@ def _tweets_v2(record: dict[str, Any], source: str, channel: str, now: datetime)
     data = record.get("data", record)
     tweets = data if isinstance(data, list) else [data]
     users = {u.get("id"): u for u in (record.get("includes") or {}).get("users") or []}
-    mentions = []
-    for tweet in tweets:
-        user = users.get(tweet.get("author_id")) or tweet.get("author") or {}
-        metrics = tweet.get("public_metrics") or {}
-        tweet_id = str(tweet.get("id") or "")
-        created = tweet.get("created_at")
-        try:
-            published = datetime.fromisoformat(str(created).replace("Z", "+00:00")) if created else None
-        except ValueError:
-            raise ValueError(f"created_at bukan tanggal ISO 8601: {created!r}") from None
-        handle = user.get("username")
-        engagement = sum(
-            count(metrics.get(k)) or 0 for k in ("like_count", "retweet_count", "reply_count", "quote_count")
-        )
-        mentions.append(
-            _required(
-                build_mention(
-                    source=source,
-                    channel=channel,
-                    now=now,
-                    text=tweet.get("text"),
-                    url=f"https://x.com/{handle or 'i'}/status/{tweet_id}" if tweet_id else None,
-                    platform_id=tweet_id or None,
-                    namespace="x",
-                    published=published,
-                    author=handle,
-                    author_name=user.get("name"),
-                    language=tweet.get("lang"),
-                    engagement=engagement,
-                    reach=count(metrics.get("impression_count"))
-                    or count((user.get("public_metrics") or {}).get("followers_count")),
-                )
+    return [
+        _required(
+            v2_tweet_mention(
+                tweet,
+                users.get(tweet.get("author_id")) or tweet.get("author") or {},
+                source=source,
+                channel=channel,
+                now=now,
             )
         )
-    return mentions
+        for tweet in tweets
+    ]
 
 
 def crowdtangle_time(value: str) -> datetime | None:

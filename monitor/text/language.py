@@ -19,6 +19,8 @@ _CODES = {"jw": "jv", "iw": "he", "zh-Hant": "zh", "in": "id"}
 # Not language: links, @accounts and #hashtags (a hashtag is glued words, often English).
 _NOISE = re.compile(r"(?:https?://|www\.)\S+|[@#]\w+", re.IGNORECASE)
 _LETTERS = re.compile(r"[^\W\d_]", re.UNICODE)
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_NON_LATIN = re.compile(r"[^\W\d_\u0000-\u024f]")
 # Fewer letters than this and no identifier can tell ("ok 👍", "wkwk"): no guess.
 _MIN_LETTERS = 8
 _MAX_CHARS = 4000
@@ -44,12 +46,11 @@ def detect_language(text: str) -> str | None:
     """The ISO 639-1 code of the text's language ('id', 'ms', 'jv', 'su', 'en', 'ja', ...), or
     None when there is too little text to tell."""
     plain = _NOISE.sub(" ", text)
-    letters = _LETTERS.findall(plain)
-    if len(letters) < _MIN_LETTERS:
+    if len(_LETTERS.findall(plain, 0, 4 * _MAX_CHARS)) < _MIN_LETTERS:
         return None
     # CLD2 takes valid UTF-8 without control characters; anything else is not language anyway.
     # The opening of a long text says its language; CLD2's time grows with the length.
-    plain = "".join(ch if ch.isprintable() else " " for ch in plain[:_MAX_CHARS])
+    plain = _CONTROL.sub(" ", plain[:_MAX_CHARS])
     try:
         reliable, _bytes, details = pycld2.detect(plain, isPlainText=True, bestEffort=True)
     except pycld2.error:
@@ -63,6 +64,6 @@ def detect_language(text: str) -> str | None:
     if float(score) < _WEAK_SCORE:
         if code == "ms" and not _MALAYSIAN.search(plain):
             return "id"
-        if code not in _REGIONAL and all(ch < "\u0250" for ch in letters):
+        if code not in _REGIONAL and not _NON_LATIN.search(plain):
             return None  # a short Latin-script post CLD2 puts in Europe: not enough to tell
     return code

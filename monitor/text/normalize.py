@@ -80,6 +80,8 @@ _BLOCKS = (
     "p,div,br,li,dd,dt,h1,h2,h3,h4,h5,h6,tr,td,th,blockquote,section,article,figure,figcaption,"
     "ul,ol,table,hr,pre,header,footer,aside,nav,main,address,caption,img"
 )
+_INVISIBLE_TAG = re.compile(r"<(?:" + _INVISIBLE.replace(",", "|") + r")\b", re.IGNORECASE)
+_BLOCK_TAG = re.compile(r"</?(" + _BLOCKS.replace(",", "|") + r")\b", re.IGNORECASE)
 # C0/C1 controls break JSON, SQLite and display: they separate words like spaces do. Zero-width
 # characters sit inside words ("Ja\u200bkarta") and are dropped.
 _CONTROL = re.compile("[\u0000-\u001f\u007f-\u009f\ufffe\uffff]")
@@ -89,10 +91,16 @@ _ZERO_WIDTH = re.compile("[\u200b\u2060\ufeff]")
 def html_to_text(markup: str) -> str:
     """The text a reader sees in an HTML fragment or page, block elements kept apart."""
     tree = LexborHTMLParser(markup)
-    for node in tree.css(_INVISIBLE):
-        node.decompose()
-    for node in tree.css(_BLOCKS):
-        node.insert_after(" ")
+    # Each CSS query costs more than the parse of a feed summary: run them only when needed.
+    if _INVISIBLE_TAG.search(markup):
+        for node in tree.css(_INVISIBLE):
+            node.decompose()
+    blocks = _BLOCK_TAG.findall(markup, 0, 1 << 20)
+    # One block wrapping the whole fragment ("<p>...</p>") separates nothing.
+    if len(blocks) > 2 or (blocks and not markup.lstrip().lower().startswith(f"<{blocks[0].lower()}")):
+        for node in tree.css(_BLOCKS):
+            node.insert_before(" ")
+            node.insert_after(" ")
     root = tree.body or tree.root
     return root.text(separator="") if root is not None else ""
 

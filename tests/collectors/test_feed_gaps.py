@@ -51,12 +51,15 @@ def test_the_deadline_covers_the_whole_fetch_not_each_read(raw_server):
     assert time.monotonic() - started < 3.0
 
 
-def test_a_cut_feed_is_reported_its_cut_entry_dropped_and_read_whole_next_time(http_server):
-    whole = rss(10)
+@pytest.mark.parametrize("size", [10, 40], ids=["parsed-here", "parsed-in-a-worker-process"])
+def test_a_cut_feed_is_reported_its_cut_entry_dropped_and_read_whole_next_time(http_server, size):
+    whole = rss(size)
     cut = whole[: whole.index(b"<item>", whole.index(b"/berita/6")) + 60]  # inside the 8th item
+    if size == 40:
+        cut = whole[: whole.index(b"<item>", whole.index(b"/berita/36")) + 60]  # inside the 38th
     http_server.serve("/rss", Reply(200, cut, {"ETag": '"v1"'}))
     result = make_collector("rss", "warta", url=http_server.url("/rss")).collect({}, NOW)
-    assert len(result.mentions) == 7  # the 8th, cut mid-title, is not stored
+    assert len(result.mentions) == size - 3  # the cut one is not stored
     assert result.warnings and "terpotong" in result.warnings[0]
     assert "etag" not in result.cursor  # no 304 will hide the rest next time
 

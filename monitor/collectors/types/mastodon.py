@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import Field, HttpUrl
+from pydantic import Field, HttpUrl, model_validator
 
 from monitor.collectors.base import CollectResult
 from monitor.collectors.items import build_mention, count
@@ -30,6 +30,12 @@ class MastodonOptions(PlatformOptions):
     access_token: str = ""
     limit: int = Field(default=40, ge=1, le=40)
 
+    @model_validator(mode="after")
+    def _something_to_read(self) -> MastodonOptions:
+        if not self.hashtags and self.public == "none":
+            raise ValueError("isi 'hashtags' dan/atau 'public'")
+        return self
+
 
 def _id_key(value: str) -> tuple[int, str]:
     return (len(value), value)  # Mastodon ids are numeric strings: compare as numbers
@@ -37,8 +43,6 @@ def _id_key(value: str) -> tuple[int, str]:
 
 class MastodonCollector:
     def __init__(self, name: str, options: MastodonOptions, context: PluginContext):
-        if not options.hashtags and options.public == "none":
-            raise ValueError(f"{name}: isi 'hashtags' dan/atau 'public'")
         self.name = name
         self.options = options
         self.api = PlatformAPI(name, options, context, str(options.instance), "Mastodon")

@@ -1,5 +1,5 @@
 """`type = "rss"`: one RSS 0.9x/1.0/2.0 or Atom feed, fetched politely (monitor/collectors/fetch.py)
-and read by feedparser.
+and read by feedparser (in worker processes: monitor/collectors/feedparse.py).
 
 - Conditional GET (ETag, Last-Modified): an unchanged feed costs one 304.
 - A feed that is cut off or malformed XML is reported as a warning of the source; its last
@@ -15,15 +15,15 @@ from __future__ import annotations
 import calendar
 import hashlib
 import time
-import xml.sax
+from collections.abc import Mapping
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
-import feedparser
 from pydantic import Field, HttpUrl, model_validator
 
 from monitor.collectors.base import CollectorOptions, CollectResult
+from monitor.collectors.feedparse import EntryBuilder, EntryContext, read_feed
 from monitor.collectors.fetch import Fetcher, host_of
 from monitor.collectors.fulltext import ArticleReader, require_extractor
 from monitor.collectors.items import build_mention
@@ -79,19 +79,32 @@ def _entry_html(entry: Any) -> str:
     return max(candidates, key=len)
 
 
-def _malformed(parsed: Any) -> Exception | None:
-    """The XML error of a cut or broken feed; None for the harmless notes feedparser also
-    raises bozo for (an encoding declared wrong, a text/html content type)."""
-    exc = parsed.get("bozo_exception")
-    return exc if parsed.bozo and isinstance(exc, xml.sax.SAXException) else None
-
-
 def _digest(url: str) -> str:
     return hashlib.sha256(canonical_url(url).encode("utf-8")).hexdigest()[:16]
 
 
+def entry_mention(entry: Mapping[str, Any], source: str, channel: str, now: datetime, language: str) -> Mention | None:
+    """One feed entry as a mention (runs in a worker process: see feedparse.py)."""
+    url = entry.get("link")
+    return build_mention(
+        source=source,
+        channel=channel,
+        now=now,
+        title=entry.get("title"),
+        text=_entry_html(entry),
+        url=url,
+        platform_id=None if url else entry.get("id"),
+        published=_entry_time(entry),
+        author=entry.get("author") or (entry.get("source") or {}).get("title"),
+        fallback_language=language,
+    )
+
+
 class RssCollector:
     """One RSS or Atom feed."""
+
+    # How an entry becomes a mention; google_news adds the publisher.
+    entry_builder: EntryBuilder = staticmethod(entry_mention)
 
     def __init__(self, name: str, options: FeedOptions, url: str, context: PluginContext):
         self.name = name
@@ -121,29 +134,30 @@ class RssCollector:
         )
         if fetched.status in (204, 304):  # 204: the server says there is nothing
             return CollectResult(mentions=(), cursor=cursor, not_modified=True)
-        parsed = feedparser.parse(fetched.content, response_headers={k.lower(): v for k, v in fetched.headers.items()})
-        broken = _malformed(parsed)
-        if parsed.bozo and not parsed.entries:
-            reason = getattr(parsed, "bozo_exception", "isi tidak dikenali")
-            raise SourceError(self.name, f"bukan feed RSS/Atom yang valid ({self.url}): {reason}")
-        entries = list(parsed.entries)
+        try:
+            read = read_feed(
+                fetched.content,
+                {k.lower(): v for k, v in fetched.headers.items()},
+                self.entry_builder,
+                EntryContext(self.name, self.channel, now, self.options.language),
+                self.options.timeout,
+            )
+        except TimeoutError as exc:
+            raise SourceError(self.name, f"{exc} ({self.url})") from None
+        if read.bozo and not read.entries:
+            raise SourceError(
+                self.name, f"bukan feed RSS/Atom yang valid ({self.url}): {read.problem or 'isi tidak dikenali'}"
+            )
         warnings: list[str] = []
-        if broken is not None:
-            # The parser stopped where the XML broke: the entry it was reading is likely cut.
-            entries = entries[:-1]
+        if read.malformed:
             warnings.append(
-                f"feed terpotong atau rusak ({broken}); {len(entries)} entri utuh disimpan, "
+                f"feed terpotong atau rusak ({read.problem}); {read.entries - 1} entri utuh dibaca, "
                 "entri terakhir dilewati dan feed dibaca ulang berikutnya"
             )
-        mentions, skipped = [], []
-        for index, entry in enumerate(entries):
-            mention = self._mention(entry, now)
-            if mention is None:
-                skipped.append(f"entri #{index + 1} tanpa judul dan isi dilewati")
-            else:
-                mentions.append(mention)
+        mentions = read.mentions
+        skipped = [f"entri #{number} tanpa judul dan isi dilewati" for number in read.skipped]
         new_cursor: dict[str, Any] = {}
-        if broken is None:  # a broken feed is fetched whole next time, not answered by a 304
+        if not read.malformed:  # a broken feed is fetched whole next time, not answered by a 304
             new_cursor = {"etag": fetched.headers.get("etag"), "last_modified": fetched.headers.get("last-modified")}
         seen = list(cursor.get("fulltext_seen") or [])
         if self.articles is not None:
@@ -156,21 +170,6 @@ class RssCollector:
             {k: v for k, v in new_cursor.items() if v},
             tuple(skipped),
             warnings=tuple(warnings),
-        )
-
-    def _mention(self, entry: Any, now: datetime) -> Mention | None:
-        url = entry.get("link")
-        return build_mention(
-            source=self.name,
-            channel=self.channel,
-            now=now,
-            title=entry.get("title"),
-            text=_entry_html(entry),
-            url=url,
-            platform_id=None if url else entry.get("id"),
-            published=_entry_time(entry),
-            author=entry.get("author") or (entry.get("source") or {}).get("title"),
-            fallback_language=self.options.language,
         )
 
     def _full_texts(self, mentions: list[Mention], seen: list[str]) -> tuple[list[Mention], list[str], list[str]]:

@@ -14,8 +14,8 @@ from typing import Any
 from pydantic import Field, HttpUrl
 
 from monitor.collectors.base import CollectResult
-from monitor.collectors.items import build_mention, count
-from monitor.collectors.platform import Pages, PlatformAPI, PlatformOptions, exhausted, parse_time, reset_seconds
+from monitor.collectors.exports import v2_tweet_mention
+from monitor.collectors.platform import Pages, PlatformAPI, PlatformOptions, exhausted, reset_seconds
 from monitor.errors import SourceError
 from monitor.plugin import Plugin, PluginContext
 from monitor.records import Mention
@@ -96,30 +96,7 @@ class XCollector:
 
     def _mention(self, tweet: dict[str, Any], users: dict[Any, dict[str, Any]], now: datetime) -> Mention | None:
         user = users.get(tweet.get("author_id")) or {}
-        metrics = tweet.get("public_metrics") or {}
-        username = user.get("username")
-        tweet_id = str(tweet.get("id") or "")
-        engagement = sum(
-            count(metrics.get(k)) or 0 for k in ("like_count", "retweet_count", "reply_count", "quote_count")
-        )
-        reach = count(metrics.get("impression_count")) or count(
-            (user.get("public_metrics") or {}).get("followers_count")
-        )
-        return build_mention(
-            source=self.name,
-            channel=self.options.channel,
-            now=now,
-            text=str(tweet.get("text") or ""),
-            url=f"https://x.com/{username or 'i'}/status/{tweet_id}" if tweet_id else None,
-            platform_id=tweet_id or None,
-            namespace="x",
-            published=parse_time(tweet.get("created_at")),
-            author=username,
-            author_name=user.get("name"),
-            language=tweet.get("lang"),
-            engagement=engagement,
-            reach=reach,
-        )
+        return v2_tweet_mention(tweet, user, source=self.name, channel=self.options.channel, now=now)
 
 
 PLUGIN = Plugin(XOptions, XCollector)
