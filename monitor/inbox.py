@@ -16,7 +16,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from monitor.db import Row, SqliteDB
+from monitor.db import IN_CHUNK, Row, SqliteDB
 from monitor.records import Mention, dumps
 
 _SCHEMA = """
@@ -121,17 +121,22 @@ class Inbox:
         source is added to its `also_seen_in` (re-indexed once, not counted as new), so two
         sources with the same URL never flip the mention back and forth."""
         new = updated = also_seen = 0
+        # Serialized before the transaction: the write lock is held only for SQLite's own work,
+        # since every source collected at once commits through it.
+        batch = {mention.id: (mention, dumps(mention.to_json())) for mention in mentions}
         with self._store.transaction() as db:
-            for mention in mentions:
-                row = db.execute("SELECT payload FROM inbox WHERE id = ?", (mention.id,)).fetchone()
-                if row is None:
-                    db.execute(
-                        "INSERT INTO inbox (id, source, payload, received_at) VALUES (?,?,?,?)",
-                        (mention.id, source, dumps(mention.to_json()), now.isoformat()),
-                    )
-                    new += 1
+            known: dict[str, str] = {}
+            ids = list(batch)
+            for start in range(0, len(ids), IN_CHUNK):
+                chunk = ids[start : start + IN_CHUNK]
+                marks = ",".join("?" * len(chunk))
+                known.update(db.execute(f"SELECT id, payload FROM inbox WHERE id IN ({marks})", chunk).fetchall())
+            inserts, updates = [], []
+            for mention_id, (mention, payload) in batch.items():
+                if mention_id not in known:
+                    inserts.append((mention_id, source, payload, now.isoformat()))
                     continue
-                old = Mention.from_json(json.loads(row[0]))
+                old = Mention.from_json(json.loads(known[mention_id]))
                 if old.source != mention.source:
                     if mention.source in old.also_seen_in:
                         continue
@@ -142,10 +147,10 @@ class Inbox:
                     if _content(old) == _content(merged):
                         continue
                     updated += 1  # same post with new numbers (engagement, edits): re-index it
-                db.execute(
-                    "UPDATE inbox SET payload = ?, status = 'pending', attempts = 0 WHERE id = ?",
-                    (dumps(merged.to_json()), mention.id),
-                )
+                updates.append((dumps(merged.to_json()), mention_id))
+            new = len(inserts)
+            db.executemany("INSERT INTO inbox (id, source, payload, received_at) VALUES (?,?,?,?)", inserts)
+            db.executemany("UPDATE inbox SET payload = ?, status = 'pending', attempts = 0 WHERE id = ?", updates)
             db.execute("INSERT OR REPLACE INTO cursors VALUES (?,?,?)", (source, dumps(cursor), now.isoformat()))
             interval_s = None
             if pace is not None:
