@@ -23,11 +23,11 @@ def register(sub: Subparsers) -> None:
 
 
 def _list(args: argparse.Namespace, out: TextIO) -> int:
+    from monitor.app import plugin_context
     from monitor.inbox import Inbox
-    from monitor.plugin import PluginContext
 
     config = config_of(args)
-    say = PluginContext(timezone=config.monitor.timezone, language=config.monitor.language).messages()
+    say = plugin_context(config).messages()
     inbox = Inbox(config.data_dir / "inbox.sqlite3")
     try:
         health = {h.source: h for h in inbox.health()}
@@ -58,11 +58,11 @@ def _list(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _enable(args: argparse.Namespace, out: TextIO) -> int:
+    from monitor.app import plugin_context
     from monitor.inbox import Inbox
-    from monitor.plugin import PluginContext
 
     config = config_of(args)
-    say = PluginContext(timezone=config.monitor.timezone, language=config.monitor.language).messages()
+    say = plugin_context(config).messages()
     inbox = Inbox(config.data_dir / "inbox.sqlite3")
     try:
         known = args.name in {s.name for s in config.sources} and inbox.set_enabled(args.name, True)
