@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from monitor.clock import Clock, SystemClock
 from monitor.config import MonitorConfig, find_config, read_config
-from monitor.plugin import PluginContext, PluginOptions, Registry
+from monitor.plugin import FetchSettings, PluginContext, PluginOptions, Registry
 
 if TYPE_CHECKING:
     import httpx
@@ -77,6 +77,17 @@ def plugin_context(
         shared_data=config.shared_data,
         clock=clock or SystemClock(),
         http_factory=http,
+        fetch=FetchSettings(
+            per_host=config.fetch.per_host,
+            per_host_gap=config.fetch.per_host_gap.total_seconds(),
+            workers=config.fetch.workers,
+            contact=config.fetch.contact,
+        ),
+        agency={
+            "names": config.agency.names,
+            "programmes": config.agency.programmes,
+            "officials": config.agency.officials,
+        },
     )
 
 
@@ -98,8 +109,17 @@ def build_classifier(config: MonitorConfig, context: PluginContext | None = None
 
 def build_collectors(config: MonitorConfig, context: PluginContext) -> dict[str, Collector]:
     from monitor.collectors import COLLECTORS
+    from monitor.errors import ConfigError, ConfigProblem
 
-    return {s.name: COLLECTORS.build(s.type, s.name, s.validated(), context) for s in config.sources}
+    collectors, problems = {}, []
+    for source in config.sources:
+        try:
+            collectors[source.name] = COLLECTORS.build(source.type, source.name, source.validated(), context)
+        except ValueError as exc:  # options that only the rest of the configuration can judge
+            problems.append(ConfigProblem(str(config.base_dir), f"sources.{source.name}", str(exc)))
+    if problems:
+        raise ConfigError(problems)
+    return collectors
 
 
 def build_alerters(

@@ -35,7 +35,9 @@ from monitor.errors import ConfigError, ConfigProblem, MonitorError
 from monitor.plugin import PluginOptions, UnknownPluginError
 from monitor.values import Duration, Severity
 
-_ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+# ${NAME} must be set; ${NAME:-} (or ${NAME:-fallback}) may be missing: a social source whose
+# token is not set yet stays in the file, switched off, instead of breaking the whole config.
+_ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
 _ACTIVE_HOURS = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-3]):([0-5]\d)$")
 _CLOCK_TIME = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 # Enough to catch a name typed where an address belongs; the mail server judges the rest.
@@ -47,18 +49,22 @@ CONFIG_CANDIDATES = (Path("config/monitor.toml"), Path("monitor.toml"))
 
 
 def expand_env(value: str) -> str:
-    """Replace ${NAME} with the environment variable; a missing variable is an error."""
+    """Replace ${NAME} with the environment variable; a missing or empty variable is an error,
+    unless the reference gives a fallback (${NAME:-} or ${NAME:-fallback})."""
 
     def lookup(match: re.Match[str]) -> str:
-        name = match.group(1)
+        name, fallback = match.group(1), match.group(2)
+        found = os.environ.get(name, "")
+        if found.strip():
+            return found
+        if fallback is not None:
+            return fallback
         if name not in os.environ:
             raise ValueError(
                 f"variabel lingkungan {name} belum di-set: jalankan export {name}='...' sebelum monitor "
                 f"(untuk layanan systemd: Environment={name}=... di file unitnya)"
             )
-        if not os.environ[name].strip():
-            raise ValueError(f"variabel lingkungan {name} kosong: isi dengan nilai rahasianya (export {name}='...')")
-        return os.environ[name]
+        raise ValueError(f"variabel lingkungan {name} kosong: isi dengan nilai rahasianya (export {name}='...')")
 
     return _ENV_REF.sub(lookup, value)
 
@@ -352,11 +358,41 @@ class ClarificationConfig(Strict):
     min_similarity: float = Field(default=0.3, gt=0, le=1)
 
 
+class FetchConfig(Strict):
+    """`[fetch]`: how collectors treat other people's servers, and how they back off."""
+
+    # Sources collected at once (`monitor once` and the service).
+    workers: int = Field(default=16, ge=1, le=256)
+    # Requests at once to one host, and the least time between two of them (politeness).
+    per_host: int = Field(default=2, ge=1, le=32)
+    per_host_gap: Duration = timedelta(seconds=1)
+    # Sent in the User-Agent so a site's admin can reach the office instead of blocking it.
+    contact: str = ""
+    # After a failure the source waits 1, 2, 4 ... intervals (with jitter), at most this long.
+    max_backoff: Duration = timedelta(hours=6)
+    # This many failures in a row and the source is switched off until `monitor sources enable`.
+    disable_after: int = Field(default=20, ge=1)
+    # Poll a feed that rarely has something new less often (down to interval x 4), and a busy
+    # one more often (up to interval / 2).
+    adaptive: bool = True
+
+
+class AgencyConfig(Strict):
+    """`[agency]`: who the office watches for; Google News searches are built from these
+    (`google_news` sources with `terms = "names"`, "programmes" or "officials")."""
+
+    names: tuple[str, ...] = ()
+    programmes: tuple[str, ...] = ()
+    officials: tuple[str, ...] = ()
+
+
 class MonitorConfig(Strict):
     monitor: GeneralConfig = GeneralConfig()
     calendar: CalendarConfig = CalendarConfig()
     delivery: DeliveryConfig = DeliveryConfig()
     clarifications: ClarificationConfig = ClarificationConfig()
+    agency: AgencyConfig = AgencyConfig()
+    fetch: FetchConfig = FetchConfig()
     store: StoreConfig = StoreConfig()
     classifier: ClassifierConfig = ClassifierConfig()
     sources: tuple[SourceConfig, ...] = ()

@@ -38,10 +38,16 @@ class UsageError(MonitorError):
 
 
 class SourceError(MonitorError):
-    """A source could not be collected; names the source so the operator knows which."""
+    """A source could not be collected; names the source so the operator knows which.
 
-    def __init__(self, source: str, message: str):
+    `retry_after`: the server asked us to wait this many seconds (429/503 with Retry-After, an
+    exhausted quota); the source is not tried again before. `permanent`: retrying cannot help
+    until someone changes the configuration (a rejected token)."""
+
+    def __init__(self, source: str, message: str, *, retry_after: float | None = None, permanent: bool = False):
         self.source = source
+        self.retry_after = retry_after
+        self.permanent = permanent
         super().__init__(f"sumber '{source}': {message}")
 
 

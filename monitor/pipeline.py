@@ -7,8 +7,14 @@ and HTTP client passed in, so the CLI, the scheduler, the demo and the tests run
 from __future__ import annotations
 
 import logging
+import random
 import threading
+from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from functools import partial
+from itertools import zip_longest
 from pathlib import Path
 from typing import Literal
 
@@ -18,13 +24,14 @@ from monitor.app import build_alerters, build_classifier, build_collectors, open
 from monitor.classify.base import Classifier
 from monitor.clock import Clock, SystemClock
 from monitor.collectors.base import Collector
+from monitor.collectors.polling import failure_wait, next_interval
 from monitor.config import MonitorConfig
 from monitor.db import StateDB
 from monitor.delivery.alerter import Alerter
 from monitor.delivery.outbox import DeliveryReport, Outbox
 from monitor.enrich.enricher import Enricher
 from monitor.enrich.query import compile_watchlists
-from monitor.errors import MonitorError, StoreError
+from monitor.errors import MonitorError, SourceError, StoreError
 from monitor.inbox import Inbox
 from monitor.plugin import PluginContext
 from monitor.rules.engine import EvaluationReport, RuleEngine
@@ -37,10 +44,23 @@ log = logging.getLogger(__name__)
 @dataclass
 class SourceReport:
     source: str
+    # Items never seen before ("N baru"); `updated`: known ones with new numbers; `also_seen`:
+    # items another source carried first (recorded as seen here too, not new).
     new: int = 0
+    updated: int = 0
+    also_seen: int = 0
     skipped: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
     error: str | None = None
     not_modified: bool = False
+    # Not collected this time: waiting out a backoff or a server's Retry-After until then.
+    deferred_until: datetime | None = None
+    # Switched off after too many failures in a row (`monitor sources enable NAME`).
+    disabled: bool = False
+    # Failures in a row so far.
+    failures: int = 0
+    # Off until these credentials are set (`monitor config check` says where to get them).
+    missing_credentials: tuple[str, ...] = ()
 
 
 @dataclass
@@ -98,29 +118,129 @@ class Pipeline:
         self.enricher = Enricher(classifier, compile_watchlists(config.watchlists), state)
         # Collect jobs may overlap; the downstream stages run one at a time.
         self._downstream = threading.Lock()
+        self._rng = random.Random()
 
     # -- jobs ----------------------------------------------------------------------------------
+    def due(self, source: str, now: datetime) -> SourceReport | None:
+        """None when the source may be collected now; else the report saying why not."""
+        missing = tuple(getattr(self.collectors[source], "missing_credentials", ()))
+        if missing:
+            return SourceReport(source, missing_credentials=missing)
+        health = self.inbox.source_health(source)
+        if health.disabled:
+            return SourceReport(source, disabled=True, failures=health.consecutive_failures)
+        if health.retry_at and health.retry_at > now:
+            return SourceReport(source, deferred_until=health.retry_at)
+        return None
+
+    def scheduled_due(self, source: str, now: datetime) -> bool:
+        """For the service: the source may run and its (adapted) interval has passed since its
+        last attempt."""
+        if self.due(source, now) is not None:
+            return False
+        health = self.inbox.source_health(source)
+        attempts = [t for t in (health.last_success, health.last_error_at) if t]
+        if not attempts:
+            return True
+        interval = timedelta(seconds=health.interval_s) if health.interval_s else self.config.source(source).interval
+        # A little early is on time: ticks and runs do not line up to the second.
+        return max(attempts) + interval <= now + timedelta(seconds=1)
+
+    def next_run(self, source: str, now: datetime) -> datetime:
+        """When the scheduler should collect the source next: its (adapted) interval after now,
+        or later when it waits out a backoff."""
+        health = self.inbox.source_health(source)
+        interval = timedelta(seconds=health.interval_s) if health.interval_s else self.config.source(source).interval
+        when = now + interval
+        return max(when, health.retry_at) if health.retry_at else when
+
     def collect(self, source: str) -> SourceReport:
         report = SourceReport(source)
         now = self.clock.now()
         try:
             result = self.collectors[source].collect(self.inbox.cursor(source), now)
-        except MonitorError as exc:
-            report.error = str(exc)
-            self.inbox.record_failure(source, str(exc), now)
-            log.error("%s", exc)
+        except Exception as exc:  # a failing source (or a bug in one collector) never stops the others
+            self._failed(report, exc, now)
             return report
-        except Exception as exc:  # a bug in one collector must not stop the others
-            report.error = f"sumber '{source}': kesalahan tak terduga: {exc!r}"
-            self.inbox.record_failure(source, report.error, now)
-            log.exception("sumber '%s' gagal", source)
-            return report
-        report.new = self.inbox.commit(source, result.mentions, result.cursor, now)
+        retry_at = now + timedelta(seconds=result.retry_after) if result.retry_after else None
+        commit = self.inbox.commit(
+            source,
+            result.mentions,
+            result.cursor,
+            now,
+            warning="; ".join(result.warnings) or None,
+            retry_at=retry_at,
+            pace=partial(self._pace, self.config.source(source).interval.total_seconds())
+            if self.config.fetch.adaptive
+            else None,
+        )
+        report.new, report.updated, report.also_seen = commit.new, commit.updated, commit.also_seen
         report.skipped = list(result.skipped)
+        report.warnings = list(result.warnings)
         report.not_modified = result.not_modified
-        for problem in result.skipped:
+        report.deferred_until = retry_at
+        for problem in (*result.skipped, *result.warnings):
             log.warning("sumber '%s': %s", source, problem)
         return report
+
+    @staticmethod
+    def _pace(configured: float, had_new: bool, current: float | None) -> float:
+        return next_interval(current, configured, had_new=had_new)
+
+    def _failed(self, report: SourceReport, exc: Exception, now: datetime) -> None:
+        source, fetch = report.source, self.config.fetch
+        if isinstance(exc, MonitorError):
+            report.error = str(exc)
+            log.error("%s", exc)
+        else:
+            report.error = f"sumber '{source}': kesalahan tak terduga: {exc!r}"
+            log.exception("sumber '%s' gagal", source)
+        retry_after = exc.retry_after if isinstance(exc, SourceError) else None
+        permanent = isinstance(exc, SourceError) and exc.permanent
+        failures = self.inbox.source_health(source).consecutive_failures + 1
+        wait = (
+            fetch.max_backoff
+            if permanent
+            else failure_wait(
+                self.config.source(source).interval,
+                failures,
+                retry_after=retry_after,
+                cap=fetch.max_backoff,
+                rng=self._rng,
+            )
+        )
+        # The first failure is retried on the source's own rhythm; backoff starts at the second,
+        # unless the server asked for a pause or retrying cannot help.
+        retry_at = now + wait if failures > 1 or retry_after or permanent else None
+        health = self.inbox.record_failure(
+            source, report.error, now, retry_at=retry_at, disable_after=fetch.disable_after
+        )
+        report.deferred_until, report.disabled = health.retry_at, health.disabled
+        report.failures = health.consecutive_failures
+
+    def collect_all(self, names: list[str] | None = None) -> list[SourceReport]:
+        """Collect the enabled sources that are due, at once (`[fetch] workers`), host by host
+        interleaved so the sources of one busy host do not hold every worker; reports in the
+        configuration's order."""
+        now = self.clock.now()
+        wanted = [s.name for s in self.config.sources if s.enabled and (names is None or s.name in names)]
+        reports: dict[str, SourceReport] = {}
+        runnable: list[str] = []
+        for name in wanted:
+            waiting = self.due(name, now)
+            if waiting is None:
+                runnable.append(name)
+            else:
+                reports[name] = waiting
+        by_host: dict[str, list[str]] = defaultdict(list)
+        for name in runnable:
+            by_host[getattr(self.collectors[name], "host", "") or name].append(name)
+        order = [n for group in zip_longest(*by_host.values()) for n in group if n is not None]
+        workers = max(1, min(self.config.fetch.workers, len(order) or 1))
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="collect") as pool:
+            for name, report in zip(order, pool.map(self.collect, order), strict=True):
+                reports[name] = report
+        return [reports[name] for name in wanted]
 
     def process(self, batch_size: int = 256) -> ProcessReport:
         report = ProcessReport()
@@ -160,9 +280,7 @@ class Pipeline:
     def cycle(self) -> CycleReport:
         """One pass of every job: what `monitor once` runs."""
         report = CycleReport()
-        for name, source in ((s.name, s) for s in self.config.sources):
-            if source.enabled:
-                report.sources.append(self.collect(name))
+        report.sources = self.collect_all()
         report.processed = self.process()
         report.evaluation = self.evaluate()
         report.delivery = self.deliver()

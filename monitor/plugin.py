@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
 
     from monitor.i18n import Messages
 
+T = TypeVar("T")
 T_co = TypeVar("T_co", covariant=True)
 OptionsT = TypeVar("OptionsT", bound="PluginOptions")
 
@@ -43,6 +45,19 @@ class PluginOptions(BaseModel):
     silently does nothing."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+@dataclass(frozen=True)
+class FetchSettings:
+    """How plugins that fetch over HTTP behave towards other people's servers (`[fetch]`)."""
+
+    # Requests at once to one host, and the least time between two requests' starts there.
+    per_host: int = 2
+    per_host_gap: float = 1.0
+    # Sources collected at once by `monitor once` and the scheduler.
+    workers: int = 16
+    # Who to write to about our crawler; appended to the User-Agent when set.
+    contact: str = ""
 
 
 @dataclass
@@ -63,10 +78,21 @@ class PluginContext:
     sleep: Callable[[float], None] = time.sleep
     # One HTTP client shared by the plugins that fetch over HTTP; made on first use.
     http_factory: Callable[[], httpx.Client] | None = None
+    fetch: FetchSettings = field(default_factory=FetchSettings)
+    # The agency's names, programmes and officials (`[agency]`), by kind.
+    agency: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    _shared: dict[str, Any] = field(default_factory=dict, repr=False)
+    _shared_lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
 
     def resolve(self, path: str | Path) -> Path:
         candidate = Path(path).expanduser()
         return candidate if candidate.is_absolute() else (self.base_dir / candidate).resolve()
+
+    @property
+    def agent(self) -> str:
+        """The User-Agent: the project, its version and how to reach whoever runs it."""
+        contact = self.fetch.contact.strip()
+        return f"{self.user_agent} (kontak: {contact})" if contact else self.user_agent
 
     @cached_property
     def http(self) -> httpx.Client:
@@ -74,7 +100,18 @@ class PluginContext:
             return self.http_factory()
         import httpx
 
-        return httpx.Client(follow_redirects=True, headers={"User-Agent": self.user_agent})
+        # Pooled connections for every worker at once; per-host limits are ours (collectors/hosts.py).
+        limits = httpx.Limits(max_connections=max(self.fetch.workers * 2, 20), max_keepalive_connections=64)
+        return httpx.Client(follow_redirects=True, headers={"User-Agent": self.agent}, limits=limits)
+
+    def shared(self, key: str, factory: Callable[[], T]) -> T:
+        """One object per context that every plugin built with it shares (the per-host limits
+        of all collectors, for example); made by `factory` on first use."""
+        with self._shared_lock:
+            if key not in self._shared:
+                self._shared[key] = factory()
+            value: T = self._shared[key]
+            return value
 
     def messages(self, language: str | None = None) -> Messages:
         """The message catalogue in the configured (or the given) language and time zone."""

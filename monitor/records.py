@@ -11,24 +11,92 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from monitor.values import Sentiment, Severity, utc
 
-# Query parameters that only track campaigns; dropping them makes syndicated links collapse.
+# Query parameters that only track campaigns or the sharing app; dropping them makes the links
+# of one article collapse into one identity.
 _TRACKING_PARAMS = frozenset(
-    {"utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content", "fbclid", "gclid", "ref"}
+    {
+        "fbclid",
+        "gclid",
+        "dclid",
+        "gbraid",
+        "wbraid",
+        "msclkid",
+        "yclid",
+        "twclid",
+        "igshid",
+        "igsh",
+        "mc_cid",
+        "mc_eid",
+        "_ga",
+        "_gl",
+        "ref",
+        "ref_src",
+        "ref_url",
+        "referrer",
+        "cmpid",
+        "spm",
+        "si",
+        "share",
+        "shared",
+        "src",
+        "from",
+        "_branch_match_id",
+        "_branch_referrer",
+    }
 )
+# AMP copies of an article: a query switch, an `amp.` host, or an `amp` path segment
+# (`/amp/nasional/...` on Tribun, `.../judul/amp` on WordPress outlets).
+_AMP_PARAMS = frozenset({"amp", "amp_js_v", "usqp", "outputtype", "_amp"})
+# Mobile and AMP host prefixes that serve the same articles as the bare domain.
+_HOST_PREFIXES = ("www.", "m.", "mobile.", "amp.", "www2.")
 
 
 def canonical_url(url: str) -> str:
-    """Lower-case scheme and host, drop fragments, tracking parameters and trailing slashes."""
-    parts = urlsplit(url.strip())
-    query = urlencode(sorted((k, v) for k, v in parse_qsl(parts.query) if k.lower() not in _TRACKING_PARAMS))
-    path = parts.path.rstrip("/") or "/"
-    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, query, ""))
+    """One form for every link to the same article: https, lower-case host without `www.`,
+    `m.` or `amp.`, no default port, fragment, tracking parameters, AMP switches or `amp`
+    path segments, no trailing slash, parameters sorted."""
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port if parts.port not in (None, 80, 443) else None
+    except ValueError:  # not a URL one can split (a bad IPv6 literal, a port out of range)
+        return url.strip()
+    host = (parts.hostname or "").lower().rstrip(".")
+    for prefix in _HOST_PREFIXES:
+        if host.startswith(prefix) and host.count(".") >= 2:
+            host = host[len(prefix) :]
+            break
+    netloc = f"{host}:{port}" if port else host
+    kept = []
+    for key, value in parse_qsl(parts.query, keep_blank_values=True):
+        lowered = key.lower()
+        if lowered.startswith("utm_") or lowered in _TRACKING_PARAMS or lowered in _AMP_PARAMS:
+            continue
+        kept.append((key, value))
+    segments = [s for s in parts.path.split("/") if s]
+    if segments and segments[0].lower() == "amp":
+        segments = segments[1:]
+    if segments and segments[-1].lower() == "amp":
+        segments = segments[:-1]
+    path = "/" + "/".join(segments)
+    scheme = "https" if parts.scheme.lower() in ("http", "https", "") else parts.scheme.lower()
+    return urlunsplit((scheme, netloc, path, urlencode(sorted(kept)), ""))
 
 
-def mention_id(source: str, *, platform_id: str | None = None, url: str | None = None, text: str = "") -> str:
-    """A stable id: the platform's own id when there is one, else the canonical URL, else the text."""
+def mention_id(
+    source: str,
+    *,
+    platform_id: str | None = None,
+    url: str | None = None,
+    text: str = "",
+    namespace: str | None = None,
+) -> str:
+    """A stable id: the platform's own id when there is one, else the canonical URL, else the text.
+
+    A platform id is unique within its `namespace` ("x", "bluesky", ...), so one post found by
+    two sources (two searches) is one mention; without a namespace the source is one (ids in a
+    generic export mean nothing beyond it)."""
     if platform_id:
-        key = f"{source}|id|{platform_id}"
+        key = f"{namespace or source}|id|{platform_id}"
     elif url:
         key = f"url|{canonical_url(url)}"
     else:
@@ -54,6 +122,18 @@ class Mention:
     reach: int | None = None
     # True when the source gave no date and published_at fell back to collected_at.
     date_estimated: bool = False
+    # The platform's own id of the post (a tweet id, a Bluesky at:// URI, a YouTube video id).
+    platform_id: str | None = None
+    # The author's display name; `author` is the handle (without "@") or byline.
+    author_name: str | None = None
+    # Other sources that carried the same item (same canonical URL or platform id) after
+    # `source` did; `source` and the text stay those of the first.
+    also_seen_in: tuple[str, ...] = ()
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        """Every source that carried this item, the first one first."""
+        return (self.source, *self.also_seen_in)
 
     @property
     def classified_text(self) -> str:
@@ -61,9 +141,12 @@ class Mention:
         return f"{self.title}. {self.text}" if self.title and self.title != self.text else self.text
 
     def to_json(self) -> dict[str, Any]:
-        data = asdict(self)
+        # Field by field, not dataclasses.asdict: every value is flat, and asdict's deep copies
+        # were a fifth of the time of collecting a feed.
+        data = {f.name: getattr(self, f.name) for f in _MENTION_FIELDS}
         data["published_at"] = self.published_at.isoformat()
         data["collected_at"] = self.collected_at.isoformat()
+        data["also_seen_in"] = list(self.also_seen_in)
         return data
 
     @classmethod
@@ -72,7 +155,11 @@ class Mention:
         values = {k: v for k, v in data.items() if k in known}
         values["published_at"] = utc(datetime.fromisoformat(values["published_at"]))
         values["collected_at"] = utc(datetime.fromisoformat(values["collected_at"]))
+        values["also_seen_in"] = tuple(values.get("also_seen_in") or ())
         return cls(**values)
+
+
+_MENTION_FIELDS = fields(Mention)
 
 
 @dataclass(frozen=True)

@@ -14,19 +14,17 @@ monitor's own store or incidents.
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import tempfile
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from monitor.classify.base import Classifier
 from monitor.clock import SimulatedClock
+from monitor.collectors.exports import FIELDS, csv_rows, jsonl_rows, parse_columns
 from monitor.collectors.posts import post_to_mention
 from monitor.config import MonitorConfig
 from monitor.delivery.alerter import Alerter
@@ -37,26 +35,6 @@ from monitor.records import Mention
 from monitor.store.types.sqlite import SqliteStore
 from monitor.values import utc
 
-# The fields a CSV column can be mapped to: the JSONL fields of a post.
-FIELDS = (
-    "id",
-    "text",
-    "title",
-    "published_at",
-    "collected_at",
-    "url",
-    "author",
-    "source",
-    "channel",
-    "language",
-    "likes",
-    "shares",
-    "comments",
-    "retweets",
-    "replies",
-    "engagement",
-    "reach",
-)
 # Timestamps are rounded down to this, so the first step sees the first record.
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -111,49 +89,6 @@ class ReplayReport:
     lines: list[IncidentLine] = field(default_factory=list)
 
 
-def parse_columns(spec: str) -> dict[str, str]:
-    """'text=isi,published_at=tanggal' -> {"text": "isi", "published_at": "tanggal"}."""
-    mapping: dict[str, str] = {}
-    for part in filter(None, (p.strip() for p in spec.split(","))):
-        name, sep, column = part.partition("=")
-        name, column = name.strip(), column.strip()
-        if not sep or not column:
-            raise ValueError(f"pemetaan kolom harus berbentuk field=kolom, bukan {part!r}")
-        if name not in FIELDS:
-            raise ValueError(f"field '{name}' tidak dikenal (pilihan: {', '.join(FIELDS)})")
-        mapping[name] = column
-    return mapping
-
-
-def _jsonl_rows(text: str) -> Iterator[tuple[int, object]]:
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            yield number, json.loads(line)
-        except json.JSONDecodeError as exc:
-            yield number, ValueError(f"JSON tidak valid ({exc.msg})")
-
-
-def _csv_rows(text: str, columns: Mapping[str, str]) -> Iterator[tuple[int, object]]:
-    try:
-        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t|")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.DictReader(io.StringIO(text), dialect=dialect)
-    header = reader.fieldnames or []
-    missing = [c for c in columns.values() if c not in header]
-    if missing:
-        raise ValueError(f"kolom CSV tidak ada: {', '.join(missing)} (kolom yang ada: {', '.join(header)})")
-    # Unmapped fields are read from a column of the same name when there is one.
-    mapping = {**{f: f for f in FIELDS if f in header}, **columns}
-    previous = reader.line_num  # the header's last line
-    for row in reader:
-        # A quoted cell may span lines: a record starts on the line after the previous one ended.
-        number, previous = previous + 1, reader.line_num
-        yield number, {name: row[column] for name, column in mapping.items() if (row.get(column) or "").strip()}
-
-
 def load_history(
     path: Path,
     *,
@@ -169,7 +104,7 @@ def load_history(
     if columns and fmt != "csv":
         raise ValueError("pemetaan kolom hanya untuk CSV")
     text = path.read_text(encoding="utf-8-sig", errors="replace")
-    rows = _csv_rows(text, columns or {}) if fmt == "csv" else _jsonl_rows(text)
+    rows = csv_rows(text, columns or {}) if fmt == "csv" else jsonl_rows(text)
     history = History()
     for number, data in rows:
         try:
@@ -357,3 +292,6 @@ def _next_moment(
     if grid < soonest or (soonest is not record_due and grid == soonest):
         grid += step
     return max(following, grid)
+
+
+__all__ = ["FIELDS", "History", "HistoryRecord", "ReplayReport", "load_history", "parse_columns", "replay"]

@@ -1,6 +1,10 @@
-"""APScheduler wiring: each source on its own interval, rules after each batch, clean stop.
+"""APScheduler wiring: each source on its own pace, rules after each batch, clean stop.
 
-The jobs are the same functions `monitor once` calls; the scheduler only decides when.
+The jobs are the same functions `monitor once` calls; the scheduler only decides when. A
+source's job ticks at the fastest pace it may adapt to and collects when `Pipeline.next_run`
+says: its interval adapted to how often it has something new, later while it backs off after
+failures or waits out a server's Retry-After. Sources run in a pool of `[fetch] workers` threads; per-host limits are shared, so
+one slow source never holds up another.
 """
 
 from __future__ import annotations
@@ -9,9 +13,11 @@ import logging
 import signal
 from datetime import timedelta
 
+from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
 
+from monitor.collectors.polling import FASTEST
 from monitor.config import MonitorConfig
 from monitor.digest.service import DigestService
 from monitor.pipeline import Pipeline, build_pipeline
@@ -25,8 +31,12 @@ DIGEST_RETRY = timedelta(minutes=1)
 
 
 def collect_then_process(pipeline: Pipeline, source: str) -> None:
+    # The job ticks at the fastest pace the source may adapt to; it collects only when the
+    # source's own next run has come (and not while it backs off or is switched off).
+    if not pipeline.scheduled_due(source, pipeline.clock.now()):
+        return
     report = pipeline.collect(source)
-    if report.new:
+    if report.new or report.updated or report.also_seen:
         pipeline.process()
         pipeline.evaluate()
         pipeline.deliver()
@@ -39,8 +49,12 @@ def evaluate_and_deliver(pipeline: Pipeline) -> None:
 
 
 def build_scheduler(pipeline: Pipeline) -> BlockingScheduler:
-    scheduler = BlockingScheduler(timezone="UTC", job_defaults={"coalesce": True, "max_instances": 1})
     config = pipeline.config
+    scheduler = BlockingScheduler(
+        timezone="UTC",
+        job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},
+        executors={"default": ThreadPoolExecutor(max_workers=config.fetch.workers + 2)},
+    )
     for source in config.sources:
         if source.enabled:
             scheduler.add_job(
@@ -48,7 +62,7 @@ def build_scheduler(pipeline: Pipeline) -> BlockingScheduler:
                 "interval",
                 args=(pipeline, source.name),
                 id=f"collect:{source.name}",
-                seconds=source.interval.total_seconds(),
+                seconds=source.interval.total_seconds() * FASTEST,
                 next_run_time=pipeline.clock.now(),
             )
     scheduler.add_job(

@@ -84,12 +84,16 @@ def make_mention(
     )
 
 
-def make_collector(type_name: str, name: str, *, base_dir: Path | None = None, **options: object):
-    """A collector exactly as a `[[sources]]` entry with these keys would build it."""
+def make_collector(type_name: str, name: str, *, base_dir: Path | None = None, context=None, **options: object):
+    """A collector exactly as a `[[sources]]` entry with these keys would build it (no gap
+    between requests to one host unless `context` says otherwise)."""
     import httpx
 
     from monitor.collectors import COLLECTORS
-    from monitor.plugin import PluginContext
+    from monitor.plugin import FetchSettings, PluginContext
 
-    context = PluginContext(base_dir=base_dir or Path.cwd(), http_factory=httpx.Client)
+    if context is None:
+        context = PluginContext(
+            base_dir=base_dir or Path.cwd(), http_factory=httpx.Client, fetch=FetchSettings(per_host_gap=0)
+        )
     return COLLECTORS.build(type_name, name, COLLECTORS.validate(type_name, options), context)

@@ -68,7 +68,8 @@ class Site:
 
 
 class LocalHTTPServer:
-    def __init__(self) -> None:
+    def __init__(self, host: str = "127.0.0.1") -> None:
+        """`host`: another loopback address (127.0.0.2) is another host to per-host limits."""
         self._sites: dict[str, Site] = {}
         self._numbers = itertools.count(1)
         self._lock = threading.Lock()
@@ -103,16 +104,18 @@ class LocalHTTPServer:
             def log_message(self, format: str, *args: object) -> None:
                 pass
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Dispatch)
+        self.httpd = ThreadingHTTPServer((host, 0), Dispatch)
         self.httpd.daemon_threads = True
-        self.origin = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        self.origin = f"http://{host}:{self.httpd.server_address[1]}"
         self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
         self.thread.start()
 
-    def site(self, handler: Handler | None = None) -> Site:
-        """A new site: answering from its routes, or from `handler` when given."""
+    def site(self, handler: Handler | None = None, *, root: bool = False) -> Site:
+        """A new site: answering from its routes, or from `handler` when given. `root`: the site
+        answers every path no other site claims, from the server's root (for what must live at a
+        host's root, such as robots.txt; use it on a server of your own, not the shared one)."""
         with self._lock:
-            prefix = f"/s{next(self._numbers)}"
+            prefix = "" if root else f"/s{next(self._numbers)}"
             self._sites[prefix] = site = Site(self, prefix, handler)
         return site
 
@@ -125,6 +128,8 @@ class LocalHTTPServer:
         prefix, query_sep, query = first.partition("?")
         with self._lock:
             site = self._sites.get(f"/{prefix}")
+            if site is None and "" in self._sites:
+                return self._sites[""], target
         path = "/" + rest if rest or not query_sep else "/?" + query
         return site, path
 

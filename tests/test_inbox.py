@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 from conftest import T0, make_mention
 
-from monitor.inbox import Inbox
+from monitor.inbox import CommitResult, Inbox
+from monitor.records import Mention
 
 PHRASES = [
     "Pompa air di Sukasari mati lagi, warga kebanjiran 😡",
@@ -29,17 +30,65 @@ PHRASES = [
 def test_mentions_and_cursor_commit_together(tmp_path):
     inbox = Inbox(tmp_path / "inbox.sqlite3")
     mentions = [make_mention(p, n=i) for i, p in enumerate(PHRASES)]
-    assert inbox.commit("uji", mentions, {"etag": '"v2"'}, T0) == 5
+    assert inbox.commit("uji", mentions, {"etag": '"v2"'}, T0).new == 5
     # Seen again unchanged: nothing new; seen with new engagement: re-queued for indexing.
     inbox.mark_done([m.id for m in mentions])
-    assert inbox.commit("uji", mentions, {"etag": '"v2"'}, T0) == 0
+    assert inbox.commit("uji", mentions, {"etag": '"v2"'}, T0).changed == 0
     from dataclasses import replace
 
-    assert inbox.commit("uji", [replace(mentions[0], reach=5000)], {"etag": '"v3"'}, T0) == 1
+    assert inbox.commit("uji", [replace(mentions[0], reach=5000)], {"etag": '"v3"'}, T0) == CommitResult(updated=1)
     inbox.close()
     reopened = Inbox(tmp_path / "inbox.sqlite3")
     assert reopened.cursor("uji") == {"etag": '"v3"'}
     assert [m.reach for m in reopened.pending()] == [5000]
+
+
+def test_the_same_url_from_two_sources_is_one_mention_that_never_flips(tmp_path):
+    from dataclasses import replace
+
+    from monitor.records import mention_id
+
+    inbox = Inbox(tmp_path / "inbox.sqlite3")
+    url = "https://www.warta.contoh.id/berita/banjir-sukasari?utm_source=rss"
+    first = replace(
+        make_mention("Banjir rendam Sukasari, ringkasan warta", source="warta"),
+        id=mention_id("warta", url=url),
+        url=url,
+    )
+    # Another outlet's feed (mobile host, AMP path) carries the same article with its own summary.
+    other_url = "https://m.warta.contoh.id/amp/berita/banjir-sukasari"
+    second = replace(
+        make_mention("Ringkasan versi kabar", source="kabar"), id=mention_id("kabar", url=other_url), url=other_url
+    )
+    assert first.id == second.id
+    assert inbox.commit("warta", [first], {}, T0) == CommitResult(new=1)
+    assert inbox.commit("kabar", [second], {}, T0) == CommitResult(also_seen=1)  # recorded, not "new"
+    for _ in range(3):  # every later cycle: nothing changes, nothing flips
+        inbox.mark_done([first.id])
+        assert inbox.commit("warta", [first], {}, T0).changed == 0
+        assert inbox.commit("kabar", [second], {}, T0).changed == 0
+    (stored,) = [Mention.from_json(json.loads(r[0])) for r in inbox._store.query("SELECT payload FROM inbox")]
+    assert stored.source == "warta" and stored.text == first.text and stored.also_seen_in == ("kabar",)
+    assert stored.sources == ("warta", "kabar")
+    # The first source's own update (more engagement) keeps the other source recorded.
+    inbox.commit("warta", [replace(first, engagement=40)], {}, T0)
+    assert inbox.pending()[0].also_seen_in == ("kabar",) and inbox.pending()[0].engagement == 40
+
+
+def test_failures_back_off_and_switch_the_source_off(tmp_path):
+    from datetime import timedelta
+
+    inbox = Inbox(tmp_path / "inbox.sqlite3")
+    for n in range(1, 4):
+        health = inbox.record_failure(
+            "rusak", f"HTTP 500 ke-{n}", T0, retry_at=T0 + timedelta(minutes=n), disable_after=3
+        )
+        assert health.consecutive_failures == n and health.disabled == (n == 3)
+    assert health.retry_at == T0 + timedelta(minutes=3) and health.last_error == "HTTP 500 ke-3"
+    assert inbox.set_enabled("rusak", True)
+    again = inbox.source_health("rusak")
+    assert not again.disabled and again.consecutive_failures == 0 and again.retry_at is None
+    assert not inbox.set_enabled("tidak-ada", True)
 
 
 def test_failed_commit_keeps_the_old_cursor(tmp_path):

@@ -14,7 +14,7 @@ import numpy as np
 
 from monitor.classify.taxonomy import DEFAULT_FLAGS, DEFAULT_TOPICS, FlagTagger, KeywordTagger
 from monitor.records import Classification
-from monitor.text.language import detect_language
+from monitor.text.language import INDONESIAN_FAMILY, detect_language
 from monitor.text.normalize import normalize_for_match
 from monitor.values import Sentiment
 
@@ -102,7 +102,8 @@ def describe_unclassifiable(text: str, normalized: str) -> tuple[str | None, str
     if not any(ch.isalnum() for ch in normalized):
         return None, "tidak ada kata (hanya emoji atau simbol)"
     language = detect_language(normalized)
-    if language not in (None, "id"):
+    # Javanese and Sundanese mix into Indonesian posts; Malay, English and the rest are not scored.
+    if language is not None and language not in INDONESIAN_FAMILY:
         return language, f"bukan bahasa Indonesia ({language})"
     return language or "id", None
 

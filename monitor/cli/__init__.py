@@ -30,6 +30,7 @@ from monitor.cli import (
     rules,
     search,
     service,
+    sources,
 )
 from monitor.cli.common import EXIT_OK, EXIT_USAGE
 from monitor.clock import Clock, SystemClock
@@ -40,6 +41,7 @@ COMMAND_GROUPS = (
     classify,
     label,
     configuration,
+    sources,
     search,
     explore,
     elasticsearch,

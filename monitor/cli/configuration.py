@@ -21,10 +21,35 @@ def register(sub: Subparsers) -> None:
 
 
 def _check(args: argparse.Namespace, out: TextIO) -> int:
+    from monitor.app import plugin_context
+
     config = config_of(args)
+    say = plugin_context(config).messages()
     print(
-        f"Konfigurasi valid: {len(config.sources)} sumber, {len(config.rules)} aturan, "
-        f"{len(config.watchlists)} watchlist, {len(config.alerters)} alerter.",
+        say(
+            "config.valid",
+            sources=len(config.sources),
+            rules=len(config.rules),
+            watchlists=len(config.watchlists),
+            alerters=len(config.alerters),
+        ),
         file=out,
     )
+    # Social sources whose credentials are not set yet (`${X_BEARER_TOKEN:-}` left empty): off
+    # until they are, with where to get them.
+    for source in config.sources:
+        missing = getattr(source.validated(), "missing_credentials", lambda: ())()
+        if source.enabled and missing:
+            where = f"config.credentials.{source.type}"
+            print(
+                "  - "
+                + say(
+                    "config.no_credentials",
+                    name=source.name,
+                    type=source.type,
+                    keys=", ".join(missing),
+                    where=say(where) if say.has(where) else "",
+                ).strip(),
+                file=out,
+            )
     return EXIT_OK

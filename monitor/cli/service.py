@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from monitor.cli.common import EXIT_OK, EXIT_PARTIAL, Subparsers, config_arg, config_of
+
+if TYPE_CHECKING:
+    from monitor.i18n import Messages
+    from monitor.pipeline import SourceReport
 
 
 def register(sub: Subparsers) -> None:
@@ -55,20 +59,47 @@ def _demo(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK if result.incidents else EXIT_PARTIAL
 
 
+def source_state(source: SourceReport, say: Messages) -> str:
+    """One source's result in a line: new items (takeovers by another source are not new),
+    failures, waits and warnings."""
+    if source.missing_credentials:
+        return say("source.no_credentials", keys=", ".join(source.missing_credentials))
+    if source.disabled:
+        off = say("source.disabled", n=source.failures, name=source.source)
+        return f"{say('source.failed', error=source.error)}; {off}" if source.error else off
+    if source.error:
+        state = say("source.failed", error=source.error)
+    elif source.deferred_until and not (source.new or source.updated or source.also_seen):
+        return say("source.deferred", time=say.time(source.deferred_until))
+    elif source.not_modified:
+        state = say("source.unchanged")
+    else:
+        parts = [say("source.new", n=source.new)]
+        if source.updated:
+            parts.append(say("source.updated", n=source.updated))
+        if source.also_seen:
+            parts.append(say("source.also_seen", n=source.also_seen))
+        state = ", ".join(parts)
+    if source.deferred_until:
+        state += f" ({say('source.deferred', time=say.time(source.deferred_until))})"
+    for warning in source.warnings:
+        state += f"; {say('source.warning', warning=warning)}"
+    return state
+
+
 def _once(args: argparse.Namespace, out: TextIO) -> int:
+    from monitor.app import plugin_context
     from monitor.pipeline import build_pipeline
 
-    pipeline = build_pipeline(config_of(args))
+    config = config_of(args)
+    say = plugin_context(config).messages()
+    pipeline = build_pipeline(config)
     try:
         report = pipeline.cycle()
     finally:
         pipeline.close()
     for source in report.sources:
-        if source.error:
-            state = f"GAGAL: {source.error}"
-        else:
-            state = "tidak berubah" if source.not_modified else f"{source.new} baru"
-        print(f"sumber {source.source}: {state}", file=out)
+        print(say("source.line", name=source.source, state=source_state(source, say)), file=out)
     processed = report.processed
     print(
         f"diproses: {processed.stored} tersimpan, {processed.duplicates} duplikat, {len(processed.failed)} gagal",

@@ -18,10 +18,18 @@ class CollectResult:
     # Entries skipped for a reason (no text, malformed line): reported, never silent.
     skipped: tuple[str, ...] = field(default_factory=tuple)
     not_modified: bool = False
+    # About the source as a whole (a cut feed, paging stopped early, a quota nearly spent):
+    # shown with the source's result and kept in its health.
+    warnings: tuple[str, ...] = field(default_factory=tuple)
+    # The server asked for a pause (a 429 mid-paging): what was read is kept, with a cursor
+    # to go on from, and the source is not asked again for this many seconds.
+    retry_after: float | None = None
 
 
 class Collector(Protocol):
     name: str
+    # The host most of its requests go to (sources are started host by host, interleaved).
+    host: str
 
     def collect(self, cursor: dict[str, Any], now: datetime) -> CollectResult:
         """Raise SourceError for a failure of the whole source (unreachable, HTTP error, garbage)."""

@@ -5,21 +5,28 @@ One JSON object per line:
    "url": "...", "author": "...", "source": "...", "channel": "social",
    "title": "...", "likes": 10, "shares": 3, "comments": 2, "reach": 1200}
 Only `text` is required; `published_at` defaults to the collection time (flagged as estimated).
-A line that cannot be used is reported with its line number and skipped; the rest go on.
+`source` names where the post was seen when it is a plain name ("warta", "x"); anything else (a
+tweet's HTML link to its client app) is not a source and is ignored. Without `language` the
+language is identified from the text. A line that cannot be used is reported with its line
+number and skipped; the rest go on. Platform exports in their own shapes: exports.py.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from monitor.records import Mention, mention_id
+from monitor.text.language import detect_language
 from monitor.text.normalize import clean_text
 from monitor.values import utc
 
 _ENGAGEMENT_KEYS = ("likes", "shares", "comments", "retweets", "replies", "engagement")
+# What a source name looks like (config.NAME_PATTERN, a little wider): not "<a href=...>".
+_SOURCE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_. -]{0,63}$")
 
 
 @dataclass(frozen=True)
@@ -50,7 +57,8 @@ def post_to_mention(data: Any, *, source: str, channel: str, now: datetime) -> M
         reach = int(data["reach"]) if data.get("reach") is not None else None
     except (TypeError, ValueError, OverflowError):  # OverflowError: JSON's Infinity
         raise ValueError("angka engagement/reach tidak valid") from None
-    post_source = str(data.get("source") or source)
+    given = str(data.get("source") or "").strip()
+    post_source = given if _SOURCE_NAME.match(given) else source
     return Mention(
         id=mention_id(
             post_source, platform_id=str(data["id"]) if data.get("id") else None, url=data.get("url"), text=text
@@ -63,7 +71,7 @@ def post_to_mention(data: Any, *, source: str, channel: str, now: datetime) -> M
         published_at=published or now,
         collected_at=now,
         author=str(data["author"]) if data.get("author") else None,
-        language=data.get("language"),
+        language=data.get("language") or detect_language(f"{title} {text}"),
         engagement=engagement,
         reach=reach,
         date_estimated=published is None,

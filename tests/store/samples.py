@@ -27,6 +27,9 @@ def make(
     author: str | None = None,
     reach: int | None = None,
     story_id: str | None = None,
+    platform_id: str | None = None,
+    author_name: str | None = None,
+    also_seen_in: tuple[str, ...] = (),
 ) -> EnrichedMention:
     published = DAY + at
     mention = Mention(
@@ -42,6 +45,9 @@ def make(
         language="id",
         engagement=None if reach is None else reach // 10,
         reach=reach,
+        platform_id=platform_id,
+        author_name=author_name,
+        also_seen_in=also_seen_in,
     )
     scores = (
         {sentiment.value: 0.81, "neutral": 0.12}
@@ -81,6 +87,8 @@ MENTIONS = [
         watchlists=("banjir",),
         reach=120_000,
         story_id="s-rob",
+        # The same article came through two more feeds; detik carried it first.
+        also_seen_in=("antara", "google-news-rob"),
     ),
     make(
         "m2",
@@ -101,6 +109,8 @@ MENTIONS = [
         source="x",
         channel="social",
         author="@wargajkt",
+        author_name="Warga Jakarta Utara",
+        platform_id="1860000000000000042",
         title="",
         text="b4nj1r lg di muara baru 😭😭 pompa mana pompaaa #banjirjakarta",
         sentiment=Sentiment.NEGATIVE,

@@ -1,14 +1,7 @@
 from __future__ import annotations
 
 from monitor.text.dedupe import story_id
-from monitor.text.language import detect_language
-from monitor.text.normalize import clean_text, normalize_for_match
-
-
-def test_clean_text_strips_html_entities_and_broken_unicode():
-    assert clean_text("<p>Warga &amp;amp; relawan&nbsp;gotong   royong</p>") == "Warga & relawan gotong royong"
-    assert clean_text("rusak \ud800 teks") == "rusak ? teks"
-    assert clean_text(None) == ""
+from monitor.text.normalize import normalize_for_match
 
 
 def test_alay_spelling_slang_and_repeated_letters():
@@ -29,12 +22,6 @@ def test_urls_dropped_handles_and_hashtags_kept():
 
 def test_accents_javanese_and_english_mix():
     assert normalize_for_match("Café ora iso buka, thanks pak") == "cafe tidak bisa buka terima kasih pak"
-
-
-def test_language_detection():
-    assert detect_language("warga kecewa dengan pelayanan yang lambat") == "id"
-    assert detect_language("the mayor will attend the meeting with the team") == "en"
-    assert detect_language("ok 👍") is None
 
 
 def test_story_id_groups_syndicated_copies():

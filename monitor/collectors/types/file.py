@@ -1,28 +1,37 @@
-"""`type = "file"`: JSON Lines of posts from a local file (read incrementally) or a URL.
-
-The line format is described in monitor/collectors/posts.py.
+"""`type = "file"`: posts from a local export file (read incrementally) or a URL — JSON Lines,
+a JSON array (an X archive's `tweets.js` too) or CSV, in the monitor's own post format or a
+platform's export shape (`preset`, see monitor/collectors/exports.py).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
-import httpx
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from monitor.collectors.base import CollectorOptions, CollectResult
-from monitor.collectors.posts import parse_jsonl
+from monitor.collectors.exports import FIELDS, Format, Preset, csv_rows, json_rows, jsonl_rows, to_mentions
+from monitor.collectors.fetch import Fetcher, host_of
 from monitor.errors import SourceError
 from monitor.plugin import Plugin, PluginContext
+from monitor.records import Mention
 
 
 class FileOptions(CollectorOptions):
     """`type = "file"`: exactly one of `path` (relative to the config file) or `url`."""
 
+    channel: str = "social"
     path: str | None = None
     url: str | None = None
+    # "auto": by the file name (.csv, .json/.js, else JSON Lines).
+    format: Literal["auto", "jsonl", "json", "csv"] = "auto"
+    # "auto": each record's shape says (X v1.1 or v2 tweets, CrowdTangle rows, our own posts).
+    preset: Literal["auto", "generic", "twitter_v1", "twitter_v2", "crowdtangle"] = "auto"
+    # CSV columns for our post fields: { text = "isi", published_at = "tanggal" }.
+    columns: dict[str, str] = Field(default_factory=dict)
     timeout: float = Field(default=20.0, gt=0)
     max_bytes: int = Field(default=20_000_000, ge=1_000)
 
@@ -32,50 +41,93 @@ class FileOptions(CollectorOptions):
             raise ValueError("isi tepat satu dari 'path' atau 'url'")
         return self
 
+    @field_validator("columns")
+    @classmethod
+    def _known_fields(cls, value: dict[str, str]) -> dict[str, str]:
+        unknown = sorted(set(value) - set(FIELDS))
+        if unknown:
+            raise ValueError(f"field tidak dikenal: {', '.join(unknown)} (pilihan: {', '.join(FIELDS)})")
+        return value
+
+    def file_format(self) -> Format:
+        if self.format != "auto":
+            return self.format
+        name = (self.path or self.url or "").split("?")[0].lower()
+        if name.endswith((".csv", ".tsv")):
+            return "csv"
+        if name.endswith((".json", ".js")):
+            return "json"
+        return "jsonl"
+
 
 class PostsCollector:
-    """JSON Lines of posts from a local file (read incrementally) or an HTTP URL."""
+    """A post export from a local file (read incrementally) or an HTTP URL."""
 
-    def __init__(self, name: str, options: FileOptions, path: Path | None, client: httpx.Client):
+    def __init__(self, name: str, options: FileOptions, path: Path | None, context: PluginContext):
         self.name = name
         self.channel = options.channel
         self.options = options
         self.path = path
-        self.client = client
+        self.host = host_of(options.url) if options.url else ""
+        self.fetcher = Fetcher.of(context) if options.url else None
+        self.format = options.file_format()
 
     @classmethod
     def build(cls, name: str, options: FileOptions, context: PluginContext) -> PostsCollector:
         path = context.resolve(options.path) if options.path else None
-        return cls(name, options, path, context.http)
+        return cls(name, options, path, context)
 
     def collect(self, cursor: dict[str, Any], now: datetime) -> CollectResult:
-        if self.path is not None:
-            return self._collect_file(cursor, now)
-        assert self.options.url is not None
+        if self.path is None:
+            assert self.fetcher is not None and self.options.url is not None
+            fetched = self.fetcher.get(
+                self.options.url, source=self.name, timeout=self.options.timeout, max_bytes=self.options.max_bytes
+            )
+            mentions, problems, _ = self._read(fetched.content.decode("utf-8-sig", errors="replace"), 0, now)
+            return CollectResult(mentions, {}, problems)
         try:
-            response = self.client.get(self.options.url, timeout=self.options.timeout)
-        except httpx.HTTPError as exc:
-            raise SourceError(self.name, f"tidak bisa mengambil {self.options.url}: {exc}") from None
-        if response.status_code >= 400:
-            raise SourceError(self.name, f"HTTP {response.status_code} dari {self.options.url}")
-        if len(response.content) > self.options.max_bytes:
-            raise SourceError(self.name, f"respons lebih dari {self.options.max_bytes} byte")
-        text = response.content.decode("utf-8", errors="replace")
-        parsed = parse_jsonl(text.splitlines(), source=self.name, channel=self.channel, now=now)
-        return CollectResult(parsed.mentions, {}, parsed.problems)
-
-    def _collect_file(self, cursor: dict[str, Any], now: datetime) -> CollectResult:
-        assert self.path is not None
-        try:
-            lines = self.path.read_text(encoding="utf-8", errors="replace").splitlines()
+            text = self.path.read_text(encoding="utf-8-sig", errors="replace")
         except OSError as exc:
             raise SourceError(self.name, f"tidak bisa membaca {self.path}: {exc.strerror}") from None
-        # The cursor is the number of lines already taken: appended lines are read next time.
-        done = int(cursor.get("lines", 0))
-        if done > len(lines):  # the file was replaced by a shorter one: start over
-            done = 0
-        parsed = parse_jsonl(lines[done:], source=self.name, channel=self.channel, now=now, first_line=done + 1)
-        return CollectResult(parsed.mentions, {"lines": len(lines)}, parsed.problems)
+        # The cursor is how much was taken (lines of JSON Lines, records of CSV and JSON):
+        # what is appended is read next time.
+        key = "lines" if self.format == "jsonl" else "records"
+        done = int(cursor.get(key, 0))
+        mentions, problems, total = self._read(text, done, now)
+        if total < done:  # the file was replaced by a shorter one: start over
+            mentions, problems, total = self._read(text, 0, now)
+        return CollectResult(mentions, {key: total}, problems)
+
+    def _rows(self, text: str) -> Iterator[tuple[int, object]]:
+        if self.format == "csv":
+            generic = self.options.preset in ("generic",) or bool(self.options.columns)
+            return csv_rows(text, self.options.columns, mapped=generic)
+        if self.format == "json":
+            return json_rows(text)
+        return jsonl_rows(text)
+
+    def _read(self, text: str, skip: int, now: datetime) -> tuple[tuple[Mention, ...], tuple[str, ...], int]:
+        mentions: list[Mention] = []
+        problems: list[str] = []
+        try:
+            rows = list(self._rows(text))
+        except ValueError as exc:
+            raise SourceError(self.name, str(exc)) from None
+        lines = self.format == "jsonl"
+        for index, (number, record) in enumerate(rows):
+            if (number if lines else index + 1) <= skip:
+                continue
+            try:
+                if isinstance(record, Exception):
+                    raise record
+                preset: Preset = self.options.preset
+                if self.format == "csv" and preset == "auto" and self.options.columns:
+                    preset = "generic"
+                mentions += to_mentions(record, preset, source=self.name, channel=self.channel, now=now)
+            except ValueError as exc:
+                label = "data" if self.format == "json" else "baris"
+                problems.append(f"{label} {number}: {exc}")
+        return tuple(mentions), tuple(problems), len(text.splitlines()) if lines else len(rows)
 
 
 PLUGIN = Plugin(FileOptions, PostsCollector.build)

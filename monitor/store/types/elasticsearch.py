@@ -160,6 +160,9 @@ def to_document(item: EnrichedMention) -> dict[str, Any]:
         "collected_at": m.collected_at.isoformat(),
         "date_estimated": m.date_estimated,
         "author": m.author,
+        "author_name": m.author_name,
+        "platform_id": m.platform_id,
+        "also_seen_in": list(m.also_seen_in),
         "language": m.language,
         "engagement": m.engagement,
         "reach": m.reach,
@@ -193,6 +196,9 @@ def from_document(doc: dict[str, Any]) -> EnrichedMention:
         engagement=doc.get("engagement"),
         reach=doc.get("reach"),
         date_estimated=bool(doc.get("date_estimated")),
+        platform_id=doc.get("platform_id"),
+        author_name=doc.get("author_name"),
+        also_seen_in=tuple(doc.get("also_seen_in") or ()),
     )
     classification = Classification(
         sentiment=Sentiment(doc["sentiment"]) if doc.get("sentiment") else None,
