@@ -7,6 +7,7 @@ from __future__ import annotations
 import time
 from datetime import timedelta
 
+import pytest
 from conftest import T0
 from localhttp import LocalHTTPServer, Reply
 
@@ -24,6 +25,7 @@ def source(name: str, url: str, **extra: str) -> str:
     return f'[[sources]]\nname = "{name}"\ntype = "rss"\nurl = "{url}"\n{keys}\n'
 
 
+@pytest.mark.slow
 def test_a_slow_source_does_not_delay_the_others(write_config, http_server):
     http_server.serve("/lambat", Reply(200, rss(2, base="https://lambat.contoh.id"), delay=3.0))
     body = FETCH + source("lambat", http_server.url("/lambat"))

@@ -6,6 +6,7 @@ import io
 import json
 from datetime import timedelta
 
+import pytest
 from conftest import T0
 from localhttp import Reply
 
@@ -69,6 +70,7 @@ def build(write_config, http_server, clock, out):
     return build_pipeline(config, clock=clock, alerters={"log": alerter})
 
 
+@pytest.mark.slow
 def test_complaint_wave_opens_one_incident_and_restart_does_not_resend(write_config, http_server):
     http_server.serve("/posts", Reply(200, posts(6)))
     clock, out = SimulatedClock(T0 + timedelta(minutes=10)), io.StringIO()

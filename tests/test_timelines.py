@@ -83,6 +83,7 @@ def background(start: datetime, end: datetime, seed: int = 3) -> list[Post]:
     return Talk(seed=seed, per_day=10).posts(start, end)
 
 
+@pytest.mark.slow
 def test_a_launch_day_burst_is_alerted_within_30_minutes_and_explained(tmp_path: Path) -> None:
     onset = datetime(2021, 1, 13, 10, 0, tzinfo=WIB)
     posts = background(datetime(2020, 12, 2, tzinfo=WIB), datetime(2021, 1, 16, tzinfo=WIB)) + launch_day(onset)
@@ -98,6 +99,7 @@ def test_a_launch_day_burst_is_alerted_within_30_minutes_and_explained(tmp_path:
     assert "yang mendorong: '" in first  # the words behind it
 
 
+@pytest.mark.slow
 def test_a_paraphrased_campaign_by_100_accounts_is_a_narrative_not_near_duplicates(tmp_path: Path) -> None:
     onset = datetime(2021, 9, 2, 7, 0, tzinfo=WIB)
     posts = background(datetime(2021, 8, 1, tzinfo=WIB), datetime(2021, 9, 3, tzinfo=WIB))
@@ -117,6 +119,7 @@ def test_a_paraphrased_campaign_by_100_accounts_is_a_narrative_not_near_duplicat
     assert "linimasa: 07.00 " in alert
 
 
+@pytest.mark.slow
 def test_the_weekly_rhythm_and_the_idulfitri_lull_open_nothing(tmp_path: Path) -> None:
     # Ramadan moves the talk to sahur and buka puasa; Idulfitri and its cuti bersama are quiet;
     # the ordinary days after it must not look like a burst against the quiet week.
@@ -145,6 +148,7 @@ def test_a_hoax_alerts_with_its_clarification_and_a_debunk_post_does_not(tmp_pat
     assert "baca info resmi dari Kemenkes" not in printed  # the debunk is klarifikasi, not hoaks
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("seed", [4, 5])
 def test_ordinary_talk_alone_opens_nothing(tmp_path: Path, seed: int) -> None:
     posts = background(datetime(2021, 9, 1, tzinfo=WIB), datetime(2021, 10, 20, tzinfo=WIB), seed=seed)

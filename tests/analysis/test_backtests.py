@@ -11,6 +11,7 @@ from monitor.analysis.backtests import sweep, with_option
 RULE = rule(name="keluhan", type="threshold", threshold=3, window="1h", sentiment=["negative"], resolve_after="1h")
 
 
+@pytest.mark.slow
 def test_higher_thresholds_raise_fewer_incidents(tmp_path):
     tl = Timeline(tmp_path, [RULE])
     try:

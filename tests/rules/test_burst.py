@@ -73,6 +73,7 @@ def test_the_profile_learns_the_weekly_rhythm_the_level_and_ramadan() -> None:
     assert profile.shapes["ramadan"][2] > 2 * weekday[2] and profile.holiday_factor == 0.5
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("extra", "within"), [(16, 60), (40, 20)])
 def test_the_rule_fires_on_a_5x_and_a_12x_burst_and_not_on_the_weekly_rhythm(
     tmp_path: Path, extra: int, within: int
@@ -99,6 +100,7 @@ def test_the_rule_fires_on_a_5x_and_a_12x_burst_and_not_on_the_weekly_rhythm(
     tl.close()
 
 
+@pytest.mark.slow
 def test_a_holiday_is_judged_against_holidays(tmp_path: Path) -> None:
     lonjakan = rule(name="lonjakan", type="burst", watchlists=["bansos"], min_count=4)
     start = datetime(2021, 3, 29, tzinfo=WIB)

@@ -10,6 +10,7 @@ import textwrap
 from datetime import datetime, timedelta
 from pathlib import Path
 
+import pytest
 from synthetic import WIB, Post, Talk, campaign, complaint_surge, hoax_with_clarification, launch_day
 from timeline import Timeline, at, enriched, rule
 
@@ -71,6 +72,7 @@ def history(tmp_path: Path) -> Path:
     return path
 
 
+@pytest.mark.slow
 def test_lazy_replay_gives_the_same_incidents_and_alerts_as_step_by_step(tmp_path: Path) -> None:
     (tmp_path / "rules").mkdir()
     for name, body in RULES.items():
@@ -138,6 +140,7 @@ def test_the_change_log_only_wakes_a_rule_for_what_it_watches(tmp_path: Path) ->
     tl.close()
 
 
+@pytest.mark.slow
 def test_a_lazy_backtest_matches_the_step_by_step_one(tmp_path: Path) -> None:
     keluhan = rule(name="keluhan", type="threshold", window="1h", threshold=4, sentiment=["negative"])
     lonjakan = rule(name="lonjakan", type="burst", min_history="2d", watchlists=["bansos"])
