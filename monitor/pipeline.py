@@ -31,6 +31,7 @@ from monitor.delivery.alerter import Alerter
 from monitor.delivery.outbox import DeliveryReport, Outbox
 from monitor.enrich.enricher import Enricher
 from monitor.enrich.query import compile_watchlists
+from monitor.enrich.roles import OfficialVoices
 from monitor.errors import MonitorError, SourceError, StoreError
 from monitor.inbox import Inbox
 from monitor.plugin import PluginContext
@@ -115,7 +116,8 @@ class Pipeline:
         # Lazy (replays): a rule is evaluated only when its scopes change (monitor/rules/lazy.py).
         changes = ChangeLog(config.rules) if lazy else None
         self.engine = RuleEngine(config, store, state, self.outbox, health=inbox.health, context=context, lazy=changes)
-        self.enricher = Enricher(classifier, compile_watchlists(config.watchlists), state)
+        official = OfficialVoices.of(config.official_sources, config.agency.accounts)
+        self.enricher = Enricher(classifier, compile_watchlists(config.watchlists), state, official)
         # Collect jobs may overlap; the downstream stages run one at a time.
         self._downstream = threading.Lock()
         self._rng = random.Random()
