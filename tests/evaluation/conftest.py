@@ -1,0 +1,16 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from localhttp import LocalHTTPServer
+
+from tests.alerters.fake_slack import FakeSlack
+
+
+@pytest.fixture
+def slack(local_http: LocalHTTPServer) -> Iterator[FakeSlack]:
+    """The fake Slack Web API (tests/alerters/fake_slack.py) on the session's server."""
+    server = FakeSlack(local_http)
+    yield server
+    server.close()
