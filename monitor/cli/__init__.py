@@ -27,6 +27,7 @@ from monitor.cli import (
     explore,
     incidents,
     label,
+    releases,
     rules,
     search,
     service,
@@ -47,6 +48,7 @@ COMMAND_GROUPS = (
     elasticsearch,
     rules,
     incidents,
+    releases,
     digest,
     alerters,
 )

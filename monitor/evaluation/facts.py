@@ -111,8 +111,9 @@ _PERCENT_AFTER = re.compile(r"^\s?(?:%|persen\b|pct\b|prosen\b)", re.IGNORECASE)
 _DATE_WORDS = re.compile(
     r"(?<!\d)(?P<day>[0-3]?\d)\s*(?:-\s*[0-3]?\d\s+)?(?P<month>"
     + "|".join(sorted(MONTHS, key=len, reverse=True))
-    + r")\b\.?"
-    r"(?:\s*,?\s*(?P<year>(?:19|20)\d{2})\b)?",
+    + r")\b"
+    # "1 Des. 2026": the dot of an abbreviation only before a year, never a sentence's full stop.
+    r"(?:\.?\s*,?\s*(?P<year>(?:19|20)\d{2})\b)?",
     re.IGNORECASE,
 )
 _DATE_SLASH = re.compile(r"(?<![\d/.-])(?P<day>[0-3]?\d)[/-](?P<month>[01]?\d)[/-](?P<year>(?:19|20)?\d{2})(?![\d/])")

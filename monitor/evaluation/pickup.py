@@ -101,6 +101,19 @@ class ReleaseReport:
         return m.title or m.text
 
     @cached_property
+    def key_facts(self) -> tuple[Fact, ...]:
+        """The release's facts, each once (a title and a text that repeat one), a date with its
+        year rather than without."""
+        kept: list[Fact] = []
+        for fact in self.facts:
+            same = next((i for i, k in enumerate(kept) if k.same_value(fact, 0.0)), None)
+            if same is None:
+                kept.append(fact)
+            elif fact.kind == "date" and isinstance(fact.value, tuple) and fact.value[2]:
+                kept[same] = fact
+        return tuple(kept)
+
+    @cached_property
     def outlets(self) -> tuple[str, ...]:
         """The news outlets that carried it, in the order they did."""
         return tuple(dict.fromkeys(p.outlet for p in self.pickups if p.news))

@@ -412,4 +412,3 @@ class ResponseTracker:
                 status = replace(status, effect=self.assess(status, now))
             found.append(status)
         return found
-
