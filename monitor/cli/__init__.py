@@ -28,6 +28,7 @@ from monitor.cli import (
     incidents,
     label,
     releases,
+    report,
     rules,
     search,
     service,
@@ -49,6 +50,7 @@ COMMAND_GROUPS = (
     rules,
     incidents,
     releases,
+    report,
     digest,
     alerters,
 )

@@ -2,11 +2,13 @@
 
 A release is an official mention (monitor/enrich/roles.py). The public mentions published
 within `[evaluation] pickup_days` after it carry it when they share its story (syndicated
-copies), or when they share at least `min_shared_words` of its content words and at least
-`pickup_similarity` of what the two could share, each word weighted by how rare it is in those
-days (so "bansos" and "cair" weigh little in a week full of talk about social aid, the
-programme's name and the minister's weigh much). Every pickup's key facts are compared with the
-release's (monitor/evaluation/fidelity.py).
+copies), or share at least `min_shared_words` of its content words with a similarity of at least
+`pickup_similarity`: the geometric mean of how much of the release the mention carries and how
+much of the mention is the release's, each word weighted by how rare it is in those days (log
+inverse frequency). So "bansos", "cair" and "antrean" weigh little in a week full of talk about
+social aid, the programme's name and the minister's weigh much, and a short complaint that shares
+only the topic's common words with a short clarification is not its pickup. Every pickup's key
+facts are compared with the release's (monitor/evaluation/fidelity.py).
 
 The mentions of the release windows are read once, in day-long pieces, over the MentionStore
 protocol, so SQLite and Elasticsearch give the same answer.
@@ -229,27 +231,31 @@ class PickupFinder:
         windows = [self.window(r, now) for r in releases]
         candidates = self._read(windows)
         words = {m.id: content_stems(m.normalized_text) for m in candidates}
-        frequency: Counter[str] = Counter(w for found in words.values() for w in found)
-        total = len(candidates)
-
-        def weight(word: str) -> float:
-            return math.log((total + 1) / (frequency.get(word, 0) + 1)) + 1
-
         ordered = sorted(candidates, key=lambda m: (m.mention.published_at, m.id))
         reports = []
         for release, (start, end) in zip(releases, windows, strict=True):
+            inside = [m for m in ordered if start <= m.mention.published_at < end]
+            # How rare a word is among the mentions of this release's own days: the same scale for
+            # every release, whatever else the month held.
+            frequency: Counter[str] = Counter(w for m in inside for w in words[m.id])
+            total = len(inside)
+
+            def weight(word: str, frequency: Counter[str] = frequency, total: int = total) -> float:
+                # A word in most of these days' mentions says little; a rare one says much.
+                return math.log((total + 1) / (frequency.get(word, 0) + 1)) + 0.1
+
             own = content_stems(release.normalized_text)
             own_weight = sum(weight(w) for w in own)
             facts = extract(release_text(release))
             pickups = []
-            for item in ordered:
-                published = item.mention.published_at
-                if published < start or published >= end:
-                    continue
+            for item in inside:
                 same_story = bool(release.story_id) and item.story_id == release.story_id
                 shared = own & words[item.id]
                 their_weight = sum(weight(w) for w in words[item.id])
-                similarity = sum(weight(w) for w in shared) / min(own_weight, their_weight) if shared else 0.0
+                common = sum(weight(w) for w in shared)
+                # How much of each the other covers, combined: a short post must carry the release's
+                # rare words, not only the topic's common ones, to count.
+                similarity = math.sqrt(common / own_weight * common / their_weight) if shared else 0.0
                 if not same_story and (
                     len(shared) < self.config.min_shared_words or similarity < self.config.pickup_similarity
                 ):

@@ -17,6 +17,7 @@ import hashlib
 import json
 import logging
 import math
+import statistics
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
@@ -123,6 +124,15 @@ def _response_of(
 ) -> Response:
     m = item.mention
     return Response(incident_id, item.id, m.published_at, how, m.title or m.text[:200], m.url, m.source, by, now)
+
+
+def usual_weeks(weeks: list[list[Hour]]) -> list[list[Hour]]:
+    """The earlier weeks that were ordinary: one with more than twice the median week's volume
+    in these hours had a crisis of its own and would raise the baseline."""
+    totals = [sum(h.total for h in week) for week in weeks]
+    limit = 2 * statistics.median(totals) if totals else 0
+    kept = [week for week, total in zip(weeks, totals, strict=True) if total <= limit]
+    return kept or weeks
 
 
 def percent(share: float | None, say: Messages) -> str:
@@ -333,10 +343,12 @@ class ResponseTracker:
         before_hours = min(max(1, math.ceil((response_at - onset) / timedelta(hours=1))), MAX_HOURS_BEFORE)
         start = response_at - timedelta(hours=before_hours)
         observed = self._hours(scope, start, before_hours + after_hours)
-        weeks = [
-            self._hours(scope, start - timedelta(weeks=j), before_hours + after_hours)
-            for j in range(1, self.options.baseline_weeks + 1)
-        ]
+        weeks = usual_weeks(
+            [
+                self._hours(scope, start - timedelta(weeks=j), before_hours + after_hours)
+                for j in range(1, self.options.baseline_weeks + 1)
+            ]
+        )
         usual = [sum(week[k].total for week in weeks) / len(weeks) for k in range(len(observed))]
         usual_total = sum(h.total for week in weeks for h in week)
         usual_share = sum(h.negative for week in weeks for h in week) / usual_total if usual_total else None
@@ -415,13 +427,16 @@ class ResponseTracker:
         return [alert]
 
     def statuses(self, since: datetime, until: datetime, now: datetime) -> list[ResponseStatus]:
-        """Every incident opened in [since, until) with its responses; an effect not judged yet
-        (the service was not running) is judged here, without a message."""
+        """Every incident opened in [since, until) with its responses; responses not found and
+        effects not judged yet (the service was not running) are found and judged here, without
+        a message."""
         found = []
         for row in self.incidents.rows():
             incident = row.incident
             if not since <= incident.opened_at < until:
                 continue
+            if self.book.effect(incident.id) is None:
+                self.discover(row, now)
             status = self.book.status(incident)
             if status.effect is None and status.first is not None:
                 status = replace(status, effect=self.assess(status, now))
