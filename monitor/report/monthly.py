@@ -26,7 +26,8 @@ TITLE_CHARS = 110
 
 @dataclass(frozen=True)
 class Table:
-    """A table of the report: its name (the CSV's), headers, cells, and lines under some rows."""
+    """A table of the report: its name (the CSV file's, in the report's language), headers,
+    cells, and lines under some rows."""
 
     name: str
     title: str
@@ -101,7 +102,7 @@ def programme_table(report: MonthlyReport, say: Messages) -> Table:
         )
     columns = tuple(say(f"report.col.{c}") for c in ("programme", "volume", "change", "share", "net", "releases",
                                                       "pickup", "incidents", "response", "credited"))  # fmt: skip
-    return Table("ringkasan", say("report.programmes"), columns, tuple(rows), frozenset(range(1, 10)))
+    return Table(say("report.csv.summary"), say("report.programmes"), columns, tuple(rows), frozenset(range(1, 10)))
 
 
 def trend_table(report: MonthlyReport, say: Messages) -> Table:
@@ -118,7 +119,7 @@ def trend_table(report: MonthlyReport, say: Messages) -> Table:
         )
 
     rows = tuple(cells(p) for p in (*report.programmes, report.overall))
-    return Table("tren", say("report.trend"), columns, rows, frozenset(range(1, len(columns))))
+    return Table(say("report.csv.trend"), say("report.trend"), columns, rows, frozenset(range(1, len(columns))))
 
 
 def release_table(releases: Sequence[ReleaseReport], say: Messages) -> Table:
@@ -155,7 +156,7 @@ def release_table(releases: Sequence[ReleaseReport], say: Messages) -> Table:
     columns = tuple(say(f"report.col.{c}") for c in ("published", "release", "outlets", "posts", "first",
                                                       "reach", "sentiment", "changed"))  # fmt: skip
     return Table(
-        "rilis",
+        say("report.csv.releases"),
         say("report.releases"),
         columns,
         tuple(rows),
@@ -196,7 +197,7 @@ def response_table(responses: Sequence[ResponseStatus], say: Messages) -> Table:
             notes[i] = (effect_line(effect, say),)
     columns = tuple(say(f"report.col.{c}") for c in ("incident", "opened", "delay", "negative", "expected", "verdict"))
     return Table(
-        "tanggapan",
+        say("report.csv.responses"),
         say("report.responses"),
         columns,
         tuple(rows),

@@ -143,14 +143,16 @@ def html_escaped(text: str) -> str:
 @pytest.mark.slow
 def test_in_english_by_setting(office: Path, tmp_path: Path) -> None:
     code, printed = report(office, "en", tmp_path, "--watchlist", "layanan", "--months", "1")
-    assert code == 0 and printed.startswith(f"Written: {tmp_path / 'report-2026-11.html'}")
-    summary = table(tmp_path / "report-2026-11-ringkasan.csv")
+    assert code == 0
+    names = ["report-2026-11.html"] + [f"report-2026-11-{t}.csv" for t in ("summary", "trend", "releases", "responses")]
+    assert printed.splitlines() == [f"Written: {tmp_path / name}" for name in names]
+    summary = table(tmp_path / "report-2026-11-summary.csv")
     assert [row["Programme / watchlist"] for row in summary] == ["layanan", "All public mentions"]
     assert summary[0]["Public mentions"] == "3,708" and summary[0]["Net sentiment (95 % interval)"] == (
         "−0.14 (−0.16 to −0.11)"
     )
-    assert list(table(tmp_path / "report-2026-11-tren.csv")[0]) == ["Programme / watchlist", "Oct 2026", "Nov 2026"]
-    verdicts = [row["Verdict"] for row in table(tmp_path / "report-2026-11-tanggapan.csv")]
+    assert list(table(tmp_path / "report-2026-11-trend.csv")[0]) == ["Programme / watchlist", "Oct 2026", "Nov 2026"]
+    verdicts = [row["Verdict"] for row in table(tmp_path / "report-2026-11-responses.csv")]
     assert verdicts == ["made a difference", "no change", "already fading (not credited)"]
     page = (tmp_path / "report-2026-11.html").read_text(encoding="utf-8")
     assert '<html lang="en">' in page and "Monthly Communication Review — Nov 2026" in page
