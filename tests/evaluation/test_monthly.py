@@ -18,8 +18,10 @@ from monitor.cli import main
 from monitor.clock import SimulatedClock
 from monitor.db import StateDB
 from monitor.evaluation.monthly import Month, NetSentiment
+from monitor.records import OFFICIAL
 from monitor.store.types.sqlite import SqliteStore
 from tests.evaluation.month import BANSOS_DAILY, REPORT_DAY, WIB, november
+from tests.evaluation.world import item
 
 CONFIG = """
 [monitor]
@@ -217,3 +219,35 @@ def test_the_page_in_chromium(office: Path, tmp_path: Path, width: int) -> None:
         check_contrast(chromium, metrics, width, dark=False)
     finally:
         chromium.close()
+
+
+def test_a_quiet_month_with_markup_in_a_release_title(write_config, tmp_path: Path) -> None:
+    """One release nobody carried, whose title holds markup, and no incident: the page shows the
+    title as text, says there were no incidents, and the figures without data are dashes."""
+    path = write_config('[watchlists]\nbansos = ["bansos"]\n')
+    config = load_config(path)
+    config.data_dir.mkdir(parents=True)
+    store = SqliteStore(config.data_dir / "mentions.sqlite3")
+    store.upsert(
+        [
+            item(
+                "Penyaluran bansos beras tahap akhir dimulai pekan depan di seluruh kelurahan.",
+                title='<script>alert("x")</script> Bansos & beras',
+                at=datetime(2026, 11, 20, 3, tzinfo=UTC),
+                source="rilis-kemensos",
+                url="https://kemensos.go.id/berita/beras",
+                role=OFFICIAL,
+                watchlists=("bansos",),
+            )
+        ]
+    )
+    store.close()
+    printed = io.StringIO()
+    argv = ["report", "monthly", "--month", "2026-11", "--months", "0", "--config", str(path)]
+    assert main(argv, out=printed, clock=SimulatedClock(REPORT_DAY)) == 0
+    page = (config.data_dir / "laporan" / "laporan-2026-11.html").read_text(encoding="utf-8")
+    assert "<script" not in page and "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; Bansos &amp; beras" in page
+    assert "Tidak ada insiden bulan ini." in page
+    [summary, _every] = table(config.data_dir / "laporan" / "laporan-2026-11-ringkasan.csv")
+    assert summary["Mention publik"] == "0" and summary["Sentimen bersih (rentang 95 %)"] == "–"
+    assert (summary["Rilis dimuat"], summary["vs bulan lalu"], summary["Porsi suara"]) == ("0 dari 1", "–", "–")
