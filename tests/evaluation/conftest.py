@@ -7,6 +7,9 @@ from localhttp import LocalHTTPServer
 
 from tests.alerters.fake_slack import FakeSlack
 
+# A real Elasticsearch node for the monthly report's same-answer test (tests/store/conftest.py).
+from tests.store.conftest import es_node_factory, es_url, make_es_store  # noqa: F401
+
 
 @pytest.fixture
 def slack(local_http: LocalHTTPServer) -> Iterator[FakeSlack]:

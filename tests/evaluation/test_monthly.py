@@ -17,11 +17,17 @@ from monitor.app import load_config
 from monitor.cli import main
 from monitor.clock import SimulatedClock
 from monitor.db import StateDB
-from monitor.evaluation.monthly import Month, NetSentiment
+from monitor.evaluation.monthly import Month, MonthlyEvaluation, NetSentiment
+from monitor.evaluation.responses import ResponseTracker
+from monitor.i18n import Messages
 from monitor.records import OFFICIAL
+from monitor.report import monthly
+from monitor.rules.base import subject_filter
+from monitor.store.base import MentionStore
 from monitor.store.types.sqlite import SqliteStore
-from tests.evaluation.month import BANSOS_DAILY, REPORT_DAY, WIB, november
+from tests.evaluation.month import BANSOS_DAILY, NOVEMBER, REPORT_DAY, WIB, november
 from tests.evaluation.world import item
+from tests.store.conftest import _es_store
 
 CONFIG = """
 [monitor]
@@ -251,3 +257,31 @@ def test_a_quiet_month_with_markup_in_a_release_title(write_config, tmp_path: Pa
     [summary, _every] = table(config.data_dir / "laporan" / "laporan-2026-11-ringkasan.csv")
     assert summary["Mention publik"] == "0" and summary["Sentimen bersih (rentang 95 %)"] == "–"
     assert (summary["Rilis dimuat"], summary["vs bulan lalu"], summary["Porsi suara"]) == ("0 dari 1", "–", "–")
+
+
+def tables(office: Path, store: MentionStore, state: StateDB) -> list[tuple[str, tuple, dict]]:
+    config = load_config(config_file(office, "id"))
+    say = Messages("id", config.monitor.timezone)
+    tracker = ResponseTracker(config, store, state, say=say, subject=subject_filter)
+    figures = MonthlyEvaluation(config, store, tracker).report(NOVEMBER, REPORT_DAY)
+    return [(t.name, t.rows, t.notes) for t in monthly.render(figures, say).tables]
+
+
+@pytest.mark.slow
+@pytest.mark.elasticsearch
+def test_elasticsearch_gives_the_same_report(office: Path, make_es_store, es_url: str, tmp_path: Path) -> None:
+    """The report reads only through the MentionStore protocol: the same November in a real
+    Elasticsearch gives the same tables, cell for cell."""
+    es = _es_store(make_es_store, es_url)
+    es_state = StateDB(tmp_path / "state.sqlite3")
+    november(es, es_state)
+    data = office / "var"
+    sqlite, sqlite_state = SqliteStore(data / "mentions.sqlite3"), StateDB(data / "state.sqlite3")
+    try:
+        expected = tables(office, sqlite, sqlite_state)
+        assert [name for name, *_ in expected] == ["ringkasan", "tren", "rilis", "tanggapan"]
+        assert tables(office, es, es_state) == expected
+    finally:
+        sqlite.close()
+        sqlite_state.close()
+        es_state.close()
