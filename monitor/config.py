@@ -125,6 +125,9 @@ class SourceConfig(PluginEntry):
     name: str = Field(pattern=NAME_PATTERN)
     interval: Duration = timedelta(minutes=15)
     enabled: bool = True
+    # "official": the agency's own channel (its press-release feed, its accounts): every mention
+    # is stored with that role, left out of rules that watch the public and evaluated as a release.
+    role: Literal["official"] | None = None
 
 
 class StoreConfig(PluginEntry):
@@ -384,6 +387,43 @@ class AgencyConfig(Strict):
     names: tuple[str, ...] = ()
     programmes: tuple[str, ...] = ()
     officials: tuple[str, ...] = ()
+    # The agency's own accounts and its spokespeople's ("kemensos", "@jubir_kemensos"): their
+    # posts, from any source, are stored with the role "official" (case does not matter).
+    accounts: tuple[str, ...] = ()
+
+    @field_validator("accounts")
+    @classmethod
+    def _handles(cls, values: tuple[str, ...]) -> tuple[str, ...]:
+        handles = tuple(v.strip().removeprefix("@").lower() for v in values)
+        wrong = [v for v, h in zip(values, handles, strict=True) if not h or any(c.isspace() for c in h)]
+        if wrong:
+            raise ValueError(
+                f"bukan nama akun: {', '.join(repr(w) for w in wrong)} (tulis tanpa spasi, misalnya '@kemensos')"
+            )
+        return handles
+
+
+class EvaluationConfig(Strict):
+    """`[evaluation]`: how the agency's own communication is judged (monitor/evaluation/)."""
+
+    # A release is picked up by mentions published within this long after it ...
+    pickup_days: int = Field(default=3, ge=1, le=30)
+    # ... that share its story, or at least `min_shared_words` of its content words with this
+    # similarity (0-1: how much of each the other carries, rare words weighing more; news that
+    # carries a release scores 0,35-0,6, a post quoting it 0,15-0,25, talk on the same topic < 0,1).
+    pickup_similarity: float = Field(default=0.15, gt=0, le=1)
+    min_shared_words: int = Field(default=4, ge=1, le=50)
+    # Numbers within this relative difference count as the same (rounding: 1,23 -> 1,2 juta).
+    number_tolerance: float = Field(default=0.05, ge=0, lt=1)
+    # The response is judged over this long before and after it ...
+    response_window: Duration = timedelta(hours=6)
+    # ... against the same hours of this many previous weeks (the seasonal baseline).
+    baseline_weeks: int = Field(default=4, ge=1, le=12)
+    # Credited when the negative share after it is at least this far (0-1) below what the trend
+    # before it, over the baseline, would have given.
+    min_drop: float = Field(default=0.10, gt=0, lt=1)
+    # Fewer public mentions than this after the response: too little to judge.
+    min_mentions: int = Field(default=20, ge=1)
 
 
 class MonitorConfig(Strict):
@@ -392,6 +432,7 @@ class MonitorConfig(Strict):
     delivery: DeliveryConfig = DeliveryConfig()
     clarifications: ClarificationConfig = ClarificationConfig()
     agency: AgencyConfig = AgencyConfig()
+    evaluation: EvaluationConfig = EvaluationConfig()
     fetch: FetchConfig = FetchConfig()
     store: StoreConfig = StoreConfig()
     classifier: ClassifierConfig = ClassifierConfig()
@@ -417,6 +458,11 @@ class MonitorConfig(Strict):
     @property
     def shared_data(self) -> Path:
         return self.resolve(self.monitor.shared_data)
+
+    @property
+    def official_sources(self) -> tuple[str, ...]:
+        """The sources marked `role = "official"`: the agency's own channels."""
+        return tuple(s.name for s in self.sources if s.role == "official")
 
     def source(self, name: str) -> SourceConfig:
         for source in self.sources:

@@ -31,9 +31,12 @@ from monitor.delivery.alerter import Alerter
 from monitor.delivery.outbox import DeliveryReport, Outbox
 from monitor.enrich.enricher import Enricher
 from monitor.enrich.query import compile_watchlists
+from monitor.enrich.roles import OfficialVoices
 from monitor.errors import MonitorError, SourceError, StoreError
+from monitor.evaluation.responses import ResponseTracker
 from monitor.inbox import Inbox
 from monitor.plugin import PluginContext
+from monitor.rules.base import subject_filter
 from monitor.rules.engine import EvaluationReport, RuleEngine
 from monitor.rules.lazy import ChangeLog
 from monitor.store.base import MentionStore
@@ -115,7 +118,10 @@ class Pipeline:
         # Lazy (replays): a rule is evaluated only when its scopes change (monitor/rules/lazy.py).
         changes = ChangeLog(config.rules) if lazy else None
         self.engine = RuleEngine(config, store, state, self.outbox, health=inbox.health, context=context, lazy=changes)
-        self.enricher = Enricher(classifier, compile_watchlists(config.watchlists), state)
+        # The agency's responses to incidents, judged once their window has passed.
+        self.responses = ResponseTracker(config, store, state, outbox=self.outbox, subject=subject_filter)
+        official = OfficialVoices.of(config.official_sources, config.agency.accounts)
+        self.enricher = Enricher(classifier, compile_watchlists(config.watchlists), state, official)
         # Collect jobs may overlap; the downstream stages run one at a time.
         self._downstream = threading.Lock()
         self._rng = random.Random()
@@ -271,7 +277,14 @@ class Pipeline:
 
     def evaluate(self) -> EvaluationReport:
         with self._downstream:
-            return self.engine.evaluate(self.clock.now())
+            now = self.clock.now()
+            report = self.engine.evaluate(now)
+            try:
+                report.alerts += self.responses.track(now)
+            except MonitorError as exc:  # the store is away: the next evaluation tries again
+                log.error("tanggapan insiden tidak dapat dinilai: %s", exc)
+                report.errors.append(str(exc))
+            return report
 
     def deliver(self) -> DeliveryReport:
         with self._downstream:

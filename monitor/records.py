@@ -11,6 +11,12 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from monitor.values import Sentiment, Severity, utc
 
+# The role of the agency's own posts and releases (`Mention.role`).
+OFFICIAL = "official"
+# An alert that adds a line to an incident's thread without changing the incident (the agency's
+# response and how the conversation went after it: monitor/evaluation/responses.py).
+RESPONSE_EVENT = "response"
+
 # Query parameters that only track campaigns or the sharing app; dropping them makes the links
 # of one article collapse into one identity.
 _TRACKING_PARAMS = frozenset(
@@ -129,6 +135,13 @@ class Mention:
     # Other sources that carried the same item (same canonical URL or platform id) after
     # `source` did; `source` and the text stay those of the first.
     also_seen_in: tuple[str, ...] = ()
+    # Who speaks: OFFICIAL for the agency's own posts and releases (a source or account marked
+    # `role = "official"`), None for everyone else (the public, the press).
+    role: str | None = None
+
+    @property
+    def official(self) -> bool:
+        return self.role == OFFICIAL
 
     @property
     def sources(self) -> tuple[str, ...]:
@@ -314,7 +327,8 @@ class Alert:
     fired_at: datetime
     group_key: str = ""
     incident_id: str | None = None
-    # "opened", "updated", "escalated" or "resolved": where the incident is in its life.
+    # "opened", "updated", "escalated" or "resolved": where the incident is in its life; or
+    # RESPONSE_EVENT, a line for its thread.
     event: str = "opened"
     count: int = 0
     # The comparable count before (a seasonal baseline or the previous window), when known.

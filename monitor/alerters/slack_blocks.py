@@ -27,7 +27,7 @@ from pydantic import field_validator
 
 from monitor.i18n import Messages
 from monitor.plugin import PluginContext, PluginOptions
-from monitor.records import Alert, PostRef
+from monitor.records import RESPONSE_EVENT, Alert, PostRef
 from monitor.values import Severity
 
 Language = Literal["id", "en"]
@@ -48,7 +48,7 @@ EVIDENCE_LINES = 8
 GROUP_LISTED = 15
 
 SEVERITY_EMOJI = {Severity.INFO: "🔵", Severity.WARNING: "🟠", Severity.CRITICAL: "🔴"}
-EVENT_EMOJI = {"opened": "🆕", "updated": "🔁", "escalated": "⏫", "resolved": "✅"}
+EVENT_EMOJI = {"opened": "🆕", "updated": "🔁", "escalated": "⏫", "resolved": "✅", RESPONSE_EVENT: "📣"}
 RESOLVED_EMOJI = "✅"
 
 _ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
@@ -229,6 +229,8 @@ class MessageRenderer:
         return truncate(one_line(f"{badge} · {alert.title}"), HEADER_MAX)
 
     def render(self, alert: Alert, style: Style, *, opened_at: datetime | None = None) -> SlackMessage:
+        if alert.event == RESPONSE_EVENT:
+            return self.render_line(alert, style)
         blocks: list[dict[str, Any]] = []
         if style == "reply":
             blocks.append(
@@ -284,6 +286,27 @@ class MessageRenderer:
             )
         blocks.append({"type": "context", "elements": [mrkdwn(self._footer(alert, style, opened_at))]})
         return SlackMessage(text=self.fallback(alert, style), blocks=blocks)
+
+    def render_line(self, alert: Alert, style: Style) -> SlackMessage:
+        """A line for the incident's thread (the agency's response and what followed): the
+        sentence and the response's link, no counts; outside a thread it names the incident."""
+        label = f"*{self.event(alert.event)}*"
+        if style != "reply":
+            label += f" · {mrkdwn_text(one_line(truncate(alert.title, HEADER_MAX)))}"
+        blocks: list[dict[str, Any]] = [
+            {"type": "section", "text": mrkdwn(label)},
+            {"type": "section", "text": plain(truncate(self.sentence(alert), SECTION_MAX))},
+        ]
+        if alert.top_posts:
+            post = alert.top_posts[0]
+            parts = [
+                mrkdwn_link(post.url, truncate(one_line(post.title), POST_TITLE_MAX) or self.say("alert.untitled"))
+            ]
+            parts += [mrkdwn_text(one_line(post.source))] if post.source else []
+            parts += [self.time(post.published_at)] if post.published_at else []
+            blocks.append({"type": "context", "elements": [mrkdwn(truncate(" · ".join(parts), FIELD_MAX))]})
+        text = f"{self.event(alert.event)}: {self.sentence(alert)}"
+        return SlackMessage(text=mrkdwn_text(truncate(one_line(text), FALLBACK_MAX)), blocks=blocks)
 
     def _facts(self, alert: Alert) -> list[dict[str, Any]]:
         status = self.say("status.resolved") if alert.event == "resolved" else self.say("status.open")

@@ -27,6 +27,8 @@ from monitor.cli import (
     explore,
     incidents,
     label,
+    releases,
+    report,
     rules,
     search,
     service,
@@ -47,6 +49,8 @@ COMMAND_GROUPS = (
     elasticsearch,
     rules,
     incidents,
+    releases,
+    report,
     digest,
     alerters,
 )

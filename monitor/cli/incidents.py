@@ -1,4 +1,5 @@
-"""`monitor silence add|list|remove` and `monitor incidents list|ack`: the team's own state."""
+"""`monitor silence add|list|remove` and `monitor incidents list|ack|respond`: the team's own state
+(`respond` lives in responses.py)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, TextIO
 
+from monitor.cli import responses
 from monitor.cli.common import EXIT_OK, Subparsers, config_arg, config_of
 from monitor.errors import UsageError
 
@@ -54,6 +56,7 @@ def register(sub: Subparsers) -> None:
     ack.add_argument("--note", default="", help="catatan untuk log insiden")
     ack.add_argument("--by", default=None, help="nama penanggung jawab (bawaan: pengguna sistem)")
     ack.set_defaults(handler=_incidents_ack)
+    responses.register(incident_actions)
 
 
 @contextmanager

@@ -47,9 +47,12 @@ def stacked_bars(labels: Sequence[str], series: Sequence[tuple[str, str, Sequenc
     figure = _figure(2.6)
     ax = figure.add_subplot()
     bottom = [0] * len(labels)
+    # Positions, not the labels themselves: matplotlib would read "Aug 2026" or "20/11" as dates.
+    positions = list(range(len(labels)))
     for name, colour, values in series:
-        ax.bar(labels, values, bottom=bottom, color=colour, label=name, width=0.65)
+        ax.bar(positions, values, bottom=bottom, color=colour, label=name, width=0.65)
         bottom = [b + v for b, v in zip(bottom, values, strict=True)]
+    ax.set_xticks(positions, labels=list(labels))
     _tidy(ax)
     ax.set_ylim(0, max([*bottom, 1]) * 1.15)
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))

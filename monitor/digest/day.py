@@ -22,6 +22,7 @@ from markupsafe import Markup
 
 from monitor.db import StateDB
 from monitor.delivery.outbox import Outbox
+from monitor.evaluation.responses import ResponseBook, ResponseStatus
 from monitor.i18n import Messages
 from monitor.incidents.book import IncidentBook, IncidentEvent
 from monitor.records import EnrichedMention, Incident
@@ -71,6 +72,8 @@ class IncidentActivity:
     events: tuple[IncidentEvent, ...]
     acked_by: str | None = None
     links: tuple[str, ...] = ()
+    # The agency's responses to it and, once judged, their effect (monitor/evaluation/).
+    response: ResponseStatus | None = None
 
 
 class IncidentLog(Protocol):
@@ -84,11 +87,13 @@ def slack_permalink(channel: str, ts: str) -> str:
 
 class StateIncidentLog:
     """Incidents of a day from the incident book's event log; links from the outbox's threads
-    of the alerters that are Slack apps (`type = "slack"`)."""
+    of the alerters that are Slack apps (`type = "slack"`); the agency's responses from the
+    evaluation's response book."""
 
     def __init__(self, state: StateDB, slack_alerters: Collection[str] = ()):
         self.book = IncidentBook(state)
         self.outbox = Outbox(state)
+        self.responses = ResponseBook(state)
         self.slack_alerters = frozenset(slack_alerters)
 
     def activity(self, since: datetime, until: datetime) -> list[IncidentActivity]:
@@ -106,7 +111,8 @@ class StateIncidentLog:
                 for alerter, ref in threads.items()
                 if alerter in self.slack_alerters and ref.channel and ref.message
             )
-            result.append(IncidentActivity(row.incident, tuple(events), row.acked_by, links))
+            response = self.responses.status(row.incident)
+            result.append(IncidentActivity(row.incident, tuple(events), row.acked_by, links, response))
         return result
 
 

@@ -43,9 +43,11 @@ def web_url(url: str | None) -> str | None:
     return url.strip() if parts.scheme in ("http", "https") and parts.netloc else None
 
 
-def _environment(autoescape: bool) -> Environment:
+def environment(package: str = "monitor.digest", *, autoescape: bool = True) -> Environment:
+    """Jinja2 over a package's `templates/` folder with the digest's filters (`clip`, `web_url`);
+    other reports (the monthly evaluation) render with their own templates this way."""
     env = Environment(
-        loader=PackageLoader("monitor.digest", "templates"),
+        loader=PackageLoader(package, "templates"),
         autoescape=autoescape,
         undefined=StrictUndefined,
         trim_blocks=True,
@@ -59,7 +61,7 @@ def _environment(autoescape: bool) -> Environment:
 
 @cache
 def _env(kind: str) -> Environment:
-    return _environment(autoescape=kind == "html")
+    return environment(autoescape=kind == "html")
 
 
 @cache

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from monitor.classify.base import Classifier
 from monitor.db import StateDB
 from monitor.enrich.query import MatchDocument, Watchlists
+from monitor.enrich.roles import OfficialVoices
 from monitor.feedback.labels import LabelBook
 from monitor.records import EnrichedMention, Mention
 from monitor.text.dedupe import duplicate_fingerprint, story_id
@@ -39,10 +40,14 @@ class _Prepared:
 
 
 class Enricher:
-    def __init__(self, classifier: Classifier, watchlists: Watchlists, state: StateDB):
+    def __init__(
+        self, classifier: Classifier, watchlists: Watchlists, state: StateDB, official: OfficialVoices | None = None
+    ):
         self.classifier = classifier
         self.watchlists = watchlists
         self.state = state
+        # The agency's own sources and accounts: their mentions are stored as official.
+        self.official = official or OfficialVoices()
         state.ensure(_SCHEMA)
         # What analysts labelled wins over the model, also when a mention is classified again.
         self.labels = LabelBook(state)
@@ -52,7 +57,7 @@ class Enricher:
         duplicates: list[str] = []
         fingerprints: dict[str, str] = {}
         owners: dict[str, str] = {}
-        for mention in mentions:
+        for mention in map(self.official.mark, mentions):
             # Title and body are normalized once here and reused by dedupe, watchlists and stories.
             title, body = normalize_for_match(mention.title), normalize_for_match(mention.text)
             normalized = body if mention.title == mention.text else f"{title} {body}".strip()

@@ -60,9 +60,13 @@ class Messages:
         return key in catalogue()
 
     # -- numbers, times, durations ---------------------------------------------------------------
-    def number(self, value: float) -> str:
-        """12.500 and 3,5 in Indonesian; 12,500 and 3.5 in English."""
-        text = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
+    def number(self, value: float, places: int | None = None) -> str:
+        """12.500 and 3,5 in Indonesian; 12,500 and 3.5 in English; `places` fixes the decimals
+        (-0,21 with 2)."""
+        if places is not None:
+            text = f"{value:,.{places}f}"
+        else:
+            text = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
         return text.translate(str.maketrans(",.", ".,")) if self.language == "id" else text
 
     def time(self, moment: datetime, *, with_date: bool = True) -> str:

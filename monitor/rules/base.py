@@ -16,12 +16,13 @@ from datetime import datetime, timedelta
 from functools import cached_property
 from typing import Protocol
 
+from monitor.config import RuleOptions
 from monitor.i18n import Messages
 from monitor.inbox import SourceHealth
 from monitor.records import EnrichedMention
 from monitor.rules.calendar import Calendar
 from monitor.rules.memory import RuleMemory
-from monitor.rules.options import GroupedRule
+from monitor.rules.options import FilteredRule, GroupedRule
 from monitor.store.base import MentionFilter, MentionStore, TermField
 
 # How many of the newest mentions in the window a type inspects one by one.
@@ -155,6 +156,18 @@ def grouped_filters(
 def narrowed(flt: MentionFilter, group_by: str, value: str) -> MentionFilter:
     """`flt` narrowed to one value of the grouping field ("": no grouping, `flt` itself)."""
     return flt.only(_GROUP_TERMS[group_by], value) if group_by else flt
+
+
+def subject_filter(rule: RuleOptions, group_key: str) -> MentionFilter | None:
+    """What the public says about an incident's subject, whatever its tone (the rule's filter
+    without sentiment or official posts, narrowed to the incident's group); None for rule types
+    that read no mentions (`silence`). How a response to the incident is judged."""
+    if not isinstance(rule, FilteredRule):
+        return None
+    flt = rule.subject()
+    if isinstance(rule, GroupedRule) and rule.group_by and group_key:
+        flt = narrowed(flt, rule.group_by, group_key)
+    return flt
 
 
 def post_label(mention: EnrichedMention) -> str:

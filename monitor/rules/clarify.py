@@ -4,8 +4,8 @@ A crisis team that gets a hoax alert first asks whether the ministry or a fact-c
 already answered it. The store often holds the answer: a government or fact-checking article
 titled "[HOAKS] ..." or "[KLARIFIKASI] ...", or one the classifier flagged `klarifikasi`. Such a
 mention counts as the clarification of a hoax when it comes from an official outlet (a *.go.id
-site, a known fact-checking desk, or a source or domain the agency lists in `[clarifications]
-official`), was published within `lookback` before the alert, and uses at least `min_similarity`
+site, a known fact-checking desk, a source or domain the agency lists in `[clarifications]
+official`, or the agency's own channels and accounts, `role = "official"`), was published within `lookback` before the alert, and uses at least `min_similarity`
 of the hoax's content words (at least two of them).
 """
 
@@ -59,6 +59,8 @@ class Clarifier:
         """Who speaks officially in this mention (its domain or source name), or None."""
         m = item.mention
         host, path = _place(m.url)
+        if m.official:  # the agency's own channel or account (`role = "official"`)
+            return host or m.source
         if host == "go.id" or host.endswith(".go.id"):
             return host
         where = f"{host}{path}"

@@ -10,10 +10,14 @@ from datetime import datetime, timedelta
 from typing import Literal
 
 from monitor.config import RuleOptions
+from monitor.records import OFFICIAL
 from monitor.store.base import MentionFilter
 from monitor.values import Duration, Sentiment
 
 GroupField = Literal["", "source", "channel", "author", "watchlist", "topic"]
+# The agency's own posts (`role = "official"`): left out of a rule that watches the public,
+# taken in as well, or the only ones it looks at.
+OfficialChoice = Literal["exclude", "include", "only"]
 
 
 class FilteredRule(RuleOptions):
@@ -28,6 +32,8 @@ class FilteredRule(RuleOptions):
     window: Duration = timedelta(hours=1)
     # Late-arriving data: evaluate the window that ended this long ago.
     delay: Duration = timedelta(0)
+    # The agency's own posts and releases: "exclude" (the public only), "include" or "only".
+    official: OfficialChoice = "exclude"
 
     @property
     def evaluation_window(self) -> timedelta:
@@ -51,6 +57,20 @@ class FilteredRule(RuleOptions):
             flags=self.flags,
             sources=self.sources,
             channels=self.channels,
+            roles=(OFFICIAL,) if self.official == "only" else (),
+            exclude_roles=(OFFICIAL,) if self.official == "exclude" else (),
+        )
+
+    def subject(self) -> MentionFilter:
+        """What the public says about the rule's subject, whatever its tone: the rule's filter
+        without its sentiment and without official posts (how a response is judged)."""
+        return MentionFilter(
+            watchlists=self.watchlists,
+            topics=self.topics,
+            flags=self.flags,
+            sources=self.sources,
+            channels=self.channels,
+            exclude_roles=(OFFICIAL,),
         )
 
 

@@ -33,6 +33,10 @@ class MentionFilter:
     stories: tuple[str, ...] = ()
     # Exactly these mentions (an incident's, a story's); combined with the other filters.
     ids: tuple[str, ...] = ()
+    # Who speaks (`Mention.role`): only these roles / none of these. A mention without a role
+    # (the public, the press) never matches `roles` and always passes `exclude_roles`.
+    roles: tuple[str, ...] = ()
+    exclude_roles: tuple[str, ...] = ()
 
     def only(self, field: TermField, value: str) -> MentionFilter:
         """This filter narrowed to one value of a field `terms` counts (one group, one series)."""
@@ -73,6 +77,8 @@ class MentionFilter:
             if wanted and value not in wanted:
                 return False
         if self.sentiment and sentiment not in self.sentiment:
+            return False
+        if (self.roles and m.role not in self.roles) or (m.role is not None and m.role in self.exclude_roles):
             return False
         for wanted_any, values in ((self.watchlists, item.watchlists), (self.topics, c.topics), (self.flags, c.flags)):
             if wanted_any and not set(wanted_any) & set(values):

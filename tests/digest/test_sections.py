@@ -51,3 +51,47 @@ def test_incidents_of_the_day_with_their_slack_link(make_world):
     # The day before and the day after have none of it.
     before = day.bounds(1)
     assert day.incidents.activity(*before) == []
+
+
+def test_the_official_response_to_each_incident_of_the_day(make_world):
+    from datetime import timedelta
+
+    from monitor.digest.sections import responses
+    from monitor.evaluation.effect import Effect, Judgement
+    from monitor.evaluation.responses import Response, ResponseBook
+
+    world = make_world()
+    day = day_of(world)
+    section = responses.build("responses", responses.Options(), None)
+    [activity] = day.incidents.activity(day.since, day.until)
+    assert "Belum ada tanggapan resmi" in section.build(day).text
+
+    incident = activity.incident
+    answered = incident.opened_at + timedelta(hours=2, minutes=10)
+    book = ResponseBook(world.state)
+    book.add(
+        Response(
+            incident.id,
+            "r1",
+            answered,
+            "auto",
+            "Pemkot tambah pompa di Sukasari",
+            "https://tirtamulya.go.id/r1",
+            "rilis-pemkot",
+            None,
+            answered,
+        )
+    )
+    assert "Tanggapan resmi 2 jam 10 menit setelah insiden dibuka; dampaknya belum dinilai" in section.build(day).text
+    judged = Judgement(90, 65, 3, 160, 66, 170.0, 0.71, 24.0, 0.2, 9.1, "helped")
+    book.record(
+        Effect(incident.id, answered, answered - incident.opened_at, timedelta(hours=6), judged), answered, None
+    )
+    part = section.build(day)
+    assert (
+        "Tanggapan resmi 2 jam 10 menit setelah insiden dibuka; porsi negatif 72 % -> 41 % dalam 6 jam setelahnya"
+        " (tanpa tanggapan diperkirakan 71 %: tanggapan berpengaruh)"
+    ) in part.text
+    assert '<a href="https://tirtamulya.go.id/r1">Pemkot tambah pompa di Sukasari</a>' in str(part.html)
+    # A day without incidents has no such section.
+    assert section.build(DigestDay("pimpinan", DAY, world.store, Messages("id"))) is None

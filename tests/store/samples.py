@@ -30,6 +30,7 @@ def make(
     platform_id: str | None = None,
     author_name: str | None = None,
     also_seen_in: tuple[str, ...] = (),
+    role: str | None = None,
 ) -> EnrichedMention:
     published = DAY + at
     mention = Mention(
@@ -48,6 +49,7 @@ def make(
         platform_id=platform_id,
         author_name=author_name,
         also_seen_in=also_seen_in,
+        role=role,
     )
     scores = (
         {sentiment.value: 0.81, "neutral": 0.12}
@@ -93,8 +95,10 @@ MENTIONS = [
     make(
         "m2",
         timedelta(hours=1, minutes=40),
-        source="kompas",
+        # The provincial government's own press-release feed: an official mention.
+        source="rilis-pemprov",
         channel="news",
+        role="official",
         title="Pemprov kirim pompa mobile ke Muara Baru",
         text="Dinas SDA mengerahkan lima pompa mobile; genangan ditargetkan surut sore ini.",
         sentiment=Sentiment.NEUTRAL,

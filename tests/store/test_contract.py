@@ -92,6 +92,11 @@ def test_windows_are_half_open(filled):
         (MentionFilter(stories=("s-rob",), channels=("social",)), set()),
         (MentionFilter(ids=("m2", "m5", "tidak-ada")), {"m2", "m5"}),
         (MentionFilter(ids=("m1", "m3", "m4"), sentiment=("negative",)), {"m1", "m3"}),
+        (MentionFilter(roles=("official",)), {"m2"}),
+        (MentionFilter(exclude_roles=("official",)), {"m1", "m3", "m4", "m5", "m6", "m7"}),
+        (MentionFilter(exclude_roles=("official",), watchlists=("banjir",), channels=("news",)), {"m1", "m6"}),
+        (MentionFilter(roles=("official",), exclude_roles=("official",)), set()),
+        (MentionFilter(roles=("partner",)), set()),
     ],
 )
 def test_filters(filled, flt, expected):

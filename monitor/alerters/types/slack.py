@@ -46,7 +46,7 @@ from monitor.alerters.slack_http import (
 from monitor.clock import Clock, SystemClock
 from monitor.delivery.alerter import CheckStep
 from monitor.plugin import Plugin, PluginContext
-from monitor.records import Alert, ThreadRef
+from monitor.records import RESPONSE_EVENT, Alert, ThreadRef
 from monitor.values import Duration, utc
 
 EVENT_TYPE = "humas_monitor_alert"
@@ -231,8 +231,10 @@ class SlackAlerter:
             # An escalation also shows in the channel, not only inside the thread.
             broadcast = alert.event == "escalated"
             self._post(reply, _payload(alert), channel=channel, thread_ts=ts, reply_broadcast=broadcast)
-        if thread.shared:
-            return thread  # the message heads several incidents: it is not one incident's header
+        if thread.shared or alert.event == RESPONSE_EVENT:
+            # The message heads several incidents: it is not one incident's header; or the alert
+            # is a line for the thread that changes nothing the header shows.
+            return thread
         header = self.renderer.render(alert, "header", opened_at=opened_at)
         self._call(
             "chat.update", "memperbarui pesan insiden", channel=channel, ts=ts, text=header.text, blocks=header.blocks

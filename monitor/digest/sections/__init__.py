@@ -22,4 +22,5 @@ DEFAULT_SECTIONS = (
     "hoaxes",
     "share_of_voice",
     "incidents",
+    "responses",
 )

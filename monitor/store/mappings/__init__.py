@@ -16,7 +16,7 @@ from typing import Any
 
 HERE = Path(__file__).resolve().parent
 # Bumped whenever the JSON changes, so `monitor es init` can tell what a cluster runs.
-TEMPLATE_VERSION = 2
+TEMPLATE_VERSION = 3
 
 
 @cache

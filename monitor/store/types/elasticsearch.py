@@ -64,6 +64,7 @@ _FILTER_FIELDS = {
     "flags": "flags",
     "watchlists": "watchlists",
     "stories": "story_id",
+    "roles": "role",
 }
 
 
@@ -163,6 +164,7 @@ def to_document(item: EnrichedMention) -> dict[str, Any]:
         "author_name": m.author_name,
         "platform_id": m.platform_id,
         "also_seen_in": list(m.also_seen_in),
+        "role": m.role,
         "language": m.language,
         "engagement": m.engagement,
         "reach": m.reach,
@@ -199,6 +201,7 @@ def from_document(doc: dict[str, Any]) -> EnrichedMention:
         platform_id=doc.get("platform_id"),
         author_name=doc.get("author_name"),
         also_seen_in=tuple(doc.get("also_seen_in") or ()),
+        role=doc.get("role"),
     )
     classification = Classification(
         sentiment=Sentiment(doc["sentiment"]) if doc.get("sentiment") else None,
@@ -470,7 +473,11 @@ class ElasticsearchStore:
             }
             for word in _query_words(flt.query)
         ]
-        return {"bool": {"filter": clauses, "must": must}}
+        query: dict[str, Any] = {"filter": clauses, "must": must}
+        if flt.exclude_roles:
+            # A document without a role has no term to exclude: it always passes, as in SQLite.
+            query["must_not"] = [{"terms": {"role": list(flt.exclude_roles)}}]
+        return {"bool": query}
 
     def _search(self, what: str, **body: Any) -> dict[str, Any]:
         return self.call(

@@ -29,7 +29,8 @@ CREATE TABLE IF NOT EXISTS mentions (
     topics TEXT NOT NULL,
     flags TEXT NOT NULL,
     watchlists TEXT NOT NULL,
-    data TEXT NOT NULL
+    data TEXT NOT NULL,
+    role TEXT
 );
 CREATE INDEX IF NOT EXISTS mentions_published ON mentions(published_at);
 CREATE INDEX IF NOT EXISTS mentions_source ON mentions(source, published_at);
@@ -50,6 +51,9 @@ SELECT m.published_at, m.source, m.channel, m.author,
     m.story_id, m.id, m.rowid AS rowid
 FROM mentions m ORDER BY m.published_at DESC;
 """
+
+# Columns added after a file's first release (its data keeps them too; the column is for filters).
+_MIGRATIONS = (("mentions", "role", "TEXT"),)
 
 _LIST_FIELDS = {"topics", "flags", "watchlists"}
 _SCALAR_FIELDS = {"source", "channel", "author", "sentiment", "story_id"}
@@ -88,7 +92,7 @@ class SqliteStore:
             # NORMAL: the inbox keeps every mention until the store has it, so a power cut that
             # loses the last commit here only makes those mentions pending again.
             self._db = SqliteDB(self.path, synchronous="NORMAL")
-            self._db.ensure(_SCHEMA)
+            self._db.ensure(_SCHEMA, _MIGRATIONS)
         except sqlite3.Error as exc:
             raise StoreError(f"tidak bisa membuka penyimpanan {self.path}: {exc}") from exc
 
@@ -150,7 +154,8 @@ class SqliteStore:
         if old:
             db.execute("DELETE FROM mentions_fts WHERE rowid = ?", old)
         cursor = db.execute(
-            "INSERT OR REPLACE INTO mentions VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            "INSERT OR REPLACE INTO mentions (id, source, channel, author, sentiment, story_id, published_at,"
+            " topics, flags, watchlists, data, role) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
             (
                 m.id,
                 m.source,
@@ -163,6 +168,7 @@ class SqliteStore:
                 json.dumps(list(c.flags)),
                 json.dumps(list(item.watchlists)),
                 dumps(item.to_json()),
+                m.role,
             ),
         )
         db.execute(
@@ -196,6 +202,13 @@ class SqliteStore:
                 marks = ",".join("?" * len(values))
                 clauses.append(f"EXISTS (SELECT 1 FROM json_each(m.{column}) WHERE value IN ({marks}))")
                 params.extend(values)
+        if flt.roles:
+            clauses.append(f"m.role IN ({','.join('?' * len(flt.roles))})")
+            params.extend(flt.roles)
+        if flt.exclude_roles:
+            # A mention without a role (NULL) is never excluded.
+            clauses.append(f"(m.role IS NULL OR m.role NOT IN ({','.join('?' * len(flt.exclude_roles))}))")
+            params.extend(flt.exclude_roles)
         if flt.ids:
             # One JSON parameter: an incident's thousands of ids stay under SQLite's variable limit.
             clauses.append("m.id IN (SELECT value FROM json_each(?))")
