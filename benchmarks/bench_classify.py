@@ -6,7 +6,11 @@ has); ours is the numpy default model (n-gram and word-vector heads, calibration
 topic/flag tagger). With the `transformer` extra installed, `--pipeline DIR` also times
 `transformers.pipeline("text-classification")` on a Hugging Face model directory.
 
-    python benchmarks/bench_classify.py [--texts 3000] [--threads 2] [--model DIR]
+    python benchmarks/bench_classify.py [--texts 3000] [--threads 2] [--model DIR] [--compare DIR]
+
+`--compare DIR` also times another model directory's full `classify` (a previous version) in
+the same run, interleaved with ours, and prints ours / theirs: on a shared machine the load
+moves the absolute numbers, the ratio less.
 
 Texts: SmSA test, IndoLEM test0 and EmoT test from ../shared/data when present (social posts
 and reviews as they come) plus the team's social posts, repeated to --texts.
@@ -55,6 +59,8 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--batch", type=int, default=256, help="texts per classify call (the pipeline's batch)")
     parser.add_argument("--pipeline", type=Path, default=None, help="also time transformers.pipeline on this model")
+    parser.add_argument("--compare", type=Path, default=None, help="also time this model directory's full classify")
+    parser.add_argument("--rounds", type=int, default=3, help="--compare: best of this many interleaved rounds")
     args = parser.parse_args()
     for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ.setdefault(name, str(args.threads))
@@ -78,6 +84,17 @@ def main() -> None:
         lambda t: ours.probabilities(t, SentimentMix({"ngram": 1.0})), texts, args.batch
     )
     results["ours: full classify (+ language, learned topics and flags)"] = rate(ours.classify, texts, args.batch)
+    if args.compare:
+        theirs = LightClassifier(args.compare)
+        # Interleaved rounds, best of each, the order swapped every round: both see the same
+        # spells of load from other jobs, and neither always runs first.
+        best = {"ours": 0.0, "theirs": 0.0}
+        runs = {"ours": ours.classify, "theirs": theirs.classify}
+        for round_ in range(args.rounds):
+            for who in ("ours", "theirs") if round_ % 2 == 0 else ("theirs", "ours"):
+                best[who] = max(best[who], rate(runs[who], texts, args.batch))
+        results[f"ours: full classify, best of {args.rounds} interleaved"] = best["ours"]
+        results[f"compare: full classify of {theirs.name}, best of {args.rounds} interleaved"] = best["theirs"]
     if args.pipeline:
         from transformers import pipeline
 
@@ -91,6 +108,8 @@ def main() -> None:
     width = max(map(len, results))
     for name, value in results.items():
         print(f"{name.ljust(width)}  {value:8.0f} texts/s  x{value / baseline:5.2f}")
+    if args.compare:
+        print(f"full classify, {ours.name} / {theirs.name}: x{best['ours'] / best['theirs']:.2f}")
 
 
 if __name__ == "__main__":

@@ -21,6 +21,19 @@ from monitor.classify.textprep import prepare
 HEAD_FILE = "ngram_head.safetensors"
 HEAD_CONFIG = "ngram_head.json"
 _MULT = np.uint64(0x9E3779B97F4A7C15)  # Fibonacci hashing spreads the rolling hash over buckets
+_BASE = np.uint64(257)
+_BASE_INVERSE = np.uint64(pow(257, -1, 1 << 64))  # 257 is odd, so it has an inverse modulo 2^64
+_WORD_SALT = np.uint64(0x5851F42D4C957F2D)  # keeps word keys apart from the byte n-gram keys
+# Bytes inside a word: ASCII letters and digits, and every non-ASCII byte (letters with
+# accents, emoji); everything else (spaces, punctuation) separates words.
+_WORD_BYTE = np.zeros(256, dtype=bool)
+for _chars in (
+    range(ord("a"), ord("z") + 1),
+    range(ord("A"), ord("Z") + 1),
+    range(ord("0"), ord("9") + 1),
+    range(128, 256),
+):
+    _WORD_BYTE[list(_chars)] = True
 
 
 @dataclass(frozen=True)
@@ -29,6 +42,9 @@ class NgramSpec:
     bits: int = 18
     n_min: int = 2
     n_max: int = 5
+    # Word n-grams of 1..words (0: none), hashed into the same table: whole long words
+    # ("mengecewakan") and word pairs ("tidak enak") that byte n-grams of up to n_max only cut up.
+    words: int = 0
 
 
 @dataclass(frozen=True)
@@ -57,9 +73,13 @@ def featurize(texts: list[str], spec: NgramSpec, *, prepared: bool = False) -> S
         if n < spec.n_min:
             continue
         valid = np.arange(len(data)) + n <= starts[doc_of + 1]
-        keys.append(((rolling[valid] * _MULT) >> shift).astype(np.int64))
+        keys.append((rolling[valid] * _MULT) >> shift)
         docs.append(doc_of[valid])
-    key = np.concatenate(keys) if keys else np.zeros(0, dtype=np.int64)
+    if spec.words:
+        word_keys, word_docs = _word_ngrams(data, doc_of, spec.words)
+        keys.append((word_keys * _MULT) >> shift)
+        docs.append(word_docs)
+    key = np.concatenate(keys).astype(np.int64) if keys else np.zeros(0, dtype=np.int64)
     doc = np.concatenate(docs) if docs else np.zeros(0, dtype=np.int64)
     pairs, counts = np.unique(doc * (1 << spec.bits) + key, return_counts=True)
     doc_ids, ids = pairs >> spec.bits, pairs & ((1 << spec.bits) - 1)
@@ -69,6 +89,34 @@ def featurize(texts: list[str], spec: NgramSpec, *, prepared: bool = False) -> S
     norms = np.sqrt(np.add.reduceat(weights**2, indptr[:-1]))
     weights /= np.repeat(norms, np.diff(indptr)).astype(np.float32)
     return SparseBatch(indptr=indptr, ids=ids, weights=weights)
+
+
+def _word_ngrams(data: np.ndarray, doc_of: np.ndarray, n_max: int) -> tuple[np.ndarray, np.ndarray]:
+    """Hashes (before bucketing) of the word 1..n_max-grams of a padded batch, and their texts.
+
+    A word's hash is the polynomial hash of its bytes, from prefix sums modulo 2^64:
+    (P[end] - P[start]) * 257^-start. Texts are padded with spaces, so no word spans two texts.
+    """
+    inside = _WORD_BYTE[data]
+    before = np.concatenate(([False], inside[:-1]))
+    after = np.concatenate((inside[1:], [False]))
+    starts = np.flatnonzero(inside & ~before)
+    ends = np.flatnonzero(inside & ~after) + 1
+    one = np.ones(1, dtype=np.uint64)
+    # 257^i and 257^-i modulo 2^64 (uint64 products wrap, which is the modulus)
+    powers = np.concatenate((one, np.cumprod(np.full(len(data) - 1, _BASE, dtype=np.uint64))))
+    inverse = np.concatenate((one, np.cumprod(np.full(len(data) - 1, _BASE_INVERSE, dtype=np.uint64))))
+    prefix = np.concatenate(([np.uint64(0)], np.cumsum(data * powers, dtype=np.uint64)))
+    word: np.ndarray = (prefix[ends] - prefix[starts]) * inverse[starts] + _WORD_SALT
+    doc: np.ndarray = doc_of[starts]
+    keys, docs = [word], [doc]
+    gram: np.ndarray = word
+    for n in range(2, n_max + 1):
+        same = doc[n - 1 :] == doc[: len(doc) - n + 1]
+        gram = gram[:-1] * _MULT + word[n - 1 :] + np.uint64(n)
+        keys.append(gram[same])
+        docs.append(doc[n - 1 :][same])
+    return np.concatenate(keys), np.concatenate(docs)
 
 
 def sparse_dot(batch: SparseBatch, weight: np.ndarray, fold: int = 0) -> np.ndarray:

@@ -32,6 +32,46 @@ def test_ngrams_cross_word_boundaries_so_negation_counts():
     assert set(plain.ids) < set(negated.ids)
 
 
+WORDS = NgramSpec(bits=16, words=2)
+
+
+def test_word_ngrams_add_whole_words_and_word_pairs_to_the_byte_ngrams():
+    texts = ["pelayanannya mengecewakan bgt 😡", "tidak enak"]
+    bytes_only, with_words = featurize(texts, NgramSpec(bits=16)), featurize(texts, WORDS)
+    for i in range(len(texts)):
+        plain = set(bytes_only.ids[bytes_only.indptr[i] : bytes_only.indptr[i + 1]])
+        words = set(with_words.ids[with_words.indptr[i] : with_words.indptr[i + 1]])
+        # 4 words (the emoji is one: its bytes are not ASCII) + 3 pairs; 2 words + 1 pair;
+        # one may share a bucket with a byte n-gram
+        assert plain < words and len(words - plain) >= (7 if i == 0 else 3) - 1
+    norms = np.sqrt(np.add.reduceat(with_words.weights**2, with_words.indptr[:-1]))
+    assert np.allclose(norms, 1.0, atol=1e-5)
+
+
+def word_features(text: str) -> set[int]:
+    return set(featurize([text], WORDS).ids) - set(featurize([text], NgramSpec(bits=16)).ids)
+
+
+def test_a_word_hashes_the_same_wherever_it_stands_and_punctuation_separates_words():
+    # "kecewa" alone, after a space or after a comma: one word feature, the same each time.
+    alone, after_space, after_comma = word_features("kecewa"), word_features("aku kecewa"), word_features("aku,kecewa")
+    assert len(alone) == 1 and alone < after_space and after_space == after_comma
+    # a word pair is not its two words: "tidak enak" has a feature that "tidak" and "enak" lack
+    assert word_features("tidak enak") - word_features("tidak") - word_features("enak")
+    # and word pairs do not run across texts of a batch
+    together = featurize(["jalan rusak", "parah banget"], WORDS)
+    first = set(together.ids[: together.indptr[1]])
+    assert first == set(featurize(["jalan rusak"], WORDS).ids)
+
+
+def test_word_ngram_features_do_not_depend_on_the_rest_of_the_batch():
+    alone = featurize(["Makasih pemkot, bansos udah cair 🙏"], WORDS)
+    together = featurize(["banjir lagi", "Makasih pemkot, bansos udah cair 🙏", "", "x" * 3000], WORDS)
+    start, end = together.indptr[1], together.indptr[2]
+    assert np.array_equal(alone.ids, together.ids[start:end])
+    assert np.allclose(alone.weights, together.weights[start:end])
+
+
 def test_head_round_trips_through_safetensors(tmp_path):
     rng = np.random.default_rng(0)
     head = NgramHead(
