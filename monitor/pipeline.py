@@ -290,6 +290,11 @@ class Pipeline:
 
     def evaluate(self) -> EvaluationReport:
         with self._downstream:
+            # Once per evaluation, not per stored batch: the rules see everything stored so far.
+            try:
+                self.store.refresh()
+            except StoreError as exc:
+                log.warning("penyimpanan belum bisa di-refresh; aturan mungkin belum melihat mention terbaru: %s", exc)
             return self.engine.evaluate(self.clock.now())
 
     def deliver(self) -> DeliveryReport:

@@ -107,7 +107,9 @@ class ElasticsearchOptions(PluginOptions):
     # First wait before a retry; doubles each time (0.5s, 1s, 2s, ...).
     backoff: Duration = timedelta(seconds=0.5)
     chunk_size: int = Field(default=500, ge=1, le=10_000)
-    # Make stored mentions searchable before upsert returns, so rules see the batch just indexed.
+    # `refresh()` makes what was stored searchable at once; the pipeline calls it once per cycle
+    # before the rules run, so rules see every batch just indexed. false: left to the index's
+    # refresh interval (about a second), and rules may miss the newest mentions.
     refresh: bool = True
 
     @field_validator("hosts", mode="before")
@@ -259,6 +261,8 @@ class ElasticsearchStore:
         self.options = options or ElasticsearchOptions()
         self._sleep = sleep
         self._template_checked = False
+        # Indices written since the last refresh().
+        self._unrefreshed: set[str] = set()
 
     @classmethod
     def from_options(cls, options: ElasticsearchOptions) -> ElasticsearchStore:
@@ -342,10 +346,21 @@ class ElasticsearchStore:
         size = self.options.chunk_size
         for start in range(0, len(items), size):
             touched |= self._bulk(items[start : start + size], stored, failed)
-        if self.options.refresh and touched:
-            names = ",".join(sorted(touched))
-            self.call("refresh", lambda: self.client.indices.refresh(index=names, ignore_unavailable=True))
+        self._unrefreshed |= touched
         return UpsertResult(stored=tuple(i for i in latest if i in stored), failed=failed)
+
+    def refresh(self) -> None:
+        """Make everything upserted since the last call searchable: one refresh request for the
+        indices written (a refresh per batch was most of the cost of indexing)."""
+        if self.options.refresh:
+            self._refresh(set(self._unrefreshed))
+        self._unrefreshed.clear()
+
+    def _refresh(self, indices: set[str]) -> None:
+        if indices:
+            names = ",".join(sorted(indices))
+            self.call("refresh", lambda: self.client.indices.refresh(index=names, ignore_unavailable=True))
+            self._unrefreshed -= indices
 
     def _moved(self, chunk: Sequence[EnrichedMention]) -> dict[str, str]:
         """Mention id -> the other month's index that holds an older copy (its date changed).
@@ -372,6 +387,11 @@ class ElasticsearchStore:
         """One bulk request; documents the cluster was too busy for are re-sent with backoff.
         Returns the indices it wrote to."""
         pending = {item.id: item for item in chunk}
+        # The lookup of older copies only sees refreshed indices: one not yet refreshed may hold
+        # a copy of a mention that now belongs elsewhere, unless it is the only index this chunk
+        # writes to (a copy there is simply replaced). Usually nothing needs refreshing here.
+        targets = {self.index_for(item.mention.published_at) for item in chunk}
+        self._refresh(self._unrefreshed - targets if len(targets) == 1 else set(self._unrefreshed))
         moved = self._moved(chunk)
         touched = set(moved.values())
         for attempt in range(self.options.retries + 1):

@@ -124,6 +124,9 @@ class SqliteStore:
             raise StoreError(f"gagal menyimpan ke {self.path}: {exc}") from exc
         return UpsertResult(stored=tuple(dict.fromkeys(item.id for item in mentions)))
 
+    def refresh(self) -> None:
+        """Nothing to do: a committed write is visible to every reader at once."""
+
     def relabel(self, labels: Sequence[Label]) -> UpsertResult:
         stored: list[str] = []
         failed: dict[str, str] = {}
