@@ -405,3 +405,35 @@ def test_a_date_corrected_before_the_refresh_still_leaves_no_copy(es_store):
     es_store.refresh()
     assert es_store.count(MentionFilter()) == len(MENTIONS)
     assert es_store.get("m5") == corrected
+
+
+@pytest.mark.elasticsearch
+def test_re_indexing_known_mentions_needs_no_lookup_and_a_long_backlog_stays_bounded(
+    make_es_store, es_url, monkeypatch
+):
+    from monitor.store.types import elasticsearch as es_module
+
+    proxy = FlakyProxy(es_url, [])
+    try:
+        store = make_es_store(proxy.url)
+        es_admin.init(store, now=NOW)
+        store.upsert(MENTIONS)
+        store.refresh()
+        before = len(proxy.requests)
+        retitled = [replace(m, mention=replace(m.mention, title=f"{m.mention.title} (ralat)")) for m in MENTIONS]
+        assert set(store.upsert(retitled).stored) == {m.id for m in MENTIONS}
+        # Updated in place: one bulk request, no search for older copies.
+        assert [r for r in proxy.requests[before:] if "_search" in r] == []
+        # More unrefreshed mentions than remembered: the store refreshes on its own, and a date
+        # corrected afterwards still leaves no copy behind.
+        monkeypatch.setattr(es_module, "MAX_UNREFRESHED", 2)
+        m5 = BY_ID["m5"]
+        store.upsert(MENTIONS)
+        assert any(r.endswith("/_refresh") for r in proxy.requests[before:])
+        corrected = replace(m5, mention=replace(m5.mention, published_at=m5.mention.published_at - timedelta(days=40)))
+        store.upsert([corrected])
+        store.refresh()
+        assert store.count(MentionFilter()) == len(MENTIONS)
+        assert store.get("m5") == corrected
+    finally:
+        proxy.close()
