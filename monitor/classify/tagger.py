@@ -24,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-from monitor.classify.ngram import SparseBatch, sparse_dot
+from monitor.classify.ngram import SparseBatch, column_major, sparse_dot
 from monitor.classify.taxonomy import KeywordTagger
 
 TAGGER_FILE = "tagger.safetensors"
@@ -150,7 +150,7 @@ class LearnedTagger:
             list(meta["labels"]),
             SeedFeatures(meta["seed_terms"]),
             t["seed_weight"],
-            t["ngram_weight"].astype(np.float32),
+            column_major(t["ngram_weight"].astype(np.float32)),
             t["vector_weight"],
             t["bias"],
             t["thresholds"],
