@@ -30,6 +30,8 @@ its peak RSS, so the table shows whether memory grows with the backlog.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import json
 import resource
 import sqlite3
@@ -127,7 +129,9 @@ def run_pipeline(folder: Path) -> tuple[float, dict[str, float], int]:
     engine.evaluate = watch.wrap("rules", engine.evaluate)  # type: ignore[method-assign]
     try:
         started = time.perf_counter()
-        report = pipeline.cycle()
+        # The console alerter prints the rule's alert; the table is what this run prints.
+        with contextlib.redirect_stdout(io.StringIO()):
+            report = pipeline.cycle()
         seconds = time.perf_counter() - started
     finally:
         enricher_module.normalize_for_match = normalize
@@ -169,14 +173,20 @@ def _insert(db: sqlite3.Connection, classifier: Any, batch: list[dict[str, Any]]
         db.executemany("INSERT OR REPLACE INTO mentions VALUES (?,?,?)", rows)
 
 
-def measure(count: int) -> dict[str, Any]:
-    with tempfile.TemporaryDirectory(prefix="humas-bench-pipeline-") as tmp:
-        folder = Path(tmp)
-        posts = write_jsonl(folder / "posts.jsonl", count)
-        baseline = run_baseline(posts, folder)
-        seconds, stages, stored = run_pipeline(folder)
-    assert stored == count, (stored, count)
-    return {"posts": count, "seconds": seconds, "baseline": baseline, "stages": stages}
+def measure(count: int, rounds: int = 2) -> dict[str, Any]:
+    """Baseline and pipeline alternately, `rounds` times each on fresh folders; the best of each
+    (a shared machine's other load only ever slows a run down)."""
+    best: dict[str, Any] = {"posts": count, "seconds": float("inf"), "baseline": float("inf"), "stages": {}}
+    for _ in range(rounds):
+        with tempfile.TemporaryDirectory(prefix="humas-bench-pipeline-") as tmp:
+            folder = Path(tmp)
+            posts = write_jsonl(folder / "posts.jsonl", count)
+            best["baseline"] = min(best["baseline"], run_baseline(posts, folder))
+            seconds, stages, stored = run_pipeline(folder)
+        assert stored == count, (stored, count)
+        if seconds < best["seconds"]:
+            best.update(seconds=seconds, stages=stages)
+    return best
 
 
 def peak_rss_mb(count: int) -> float:
@@ -193,12 +203,12 @@ def peak_rss_mb(count: int) -> float:
     return float(done.stdout.strip().splitlines()[-1])
 
 
-def figures(posts: int = 10_000, memory: tuple[int, ...] = (5_000, 25_000)) -> list[Figure]:
-    result = measure(posts)
+def figures(posts: int = 10_000, memory: tuple[int, ...] = (5_000, 25_000), rounds: int = 2) -> list[Figure]:
+    result = measure(posts, rounds)
     rate, baseline = posts / result["seconds"], posts / result["baseline"]
     out = [
         Figure(
-            f"end to end, {posts:,} posts, SQLite + default model",
+            f"end to end, {posts:,} posts, SQLite + default model, best of {rounds}",
             rate,
             "mentions/s",
             baseline,
@@ -229,6 +239,7 @@ def figures(posts: int = 10_000, memory: tuple[int, ...] = (5_000, 25_000)) -> l
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--posts", type=int, default=20_000)
+    parser.add_argument("--rounds", type=int, default=2, help="runs of each; the best counts")
     parser.add_argument("--memory", default="", help="backlog sizes for the peak-RSS comparison, e.g. 20000,100000")
     parser.add_argument("--profile", type=Path, default=None, help="write a cProfile of the pipeline run here")
     args = parser.parse_args()
@@ -242,7 +253,7 @@ def main() -> None:
         print(f"profile written to {args.profile}")
         return
     sizes = tuple(int(n) for n in args.memory.split(",") if n)
-    print(render(figures(args.posts, sizes)))
+    print(render(figures(args.posts, sizes, args.rounds)))
     print(f"\n(this process's peak RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB)")
 
 
