@@ -102,15 +102,17 @@ class LearnedTagger:
             for i, label in enumerate(self.labels)
             if not (allowed is not None and split_label(label)[0] == "topics" and split_label(label)[1] not in allowed)
         ]
+        # Python floats throughout: indexing numpy arrays per element cost more than the model.
+        thresholds = self.thresholds.tolist()
         out = []
-        for row in probs:
+        for row in probs.tolist():
             found: dict[str, list[tuple[float, str]]] = {"topics": [], "flags": []}
             scores: dict[str, float] = {}
             for i, kind, name in columns:
-                p = float(row[i])
+                p = row[i]
                 if kind == "topics" and p >= REPORT_FLOOR:
                     scores[name] = round(p, 4)
-                if p >= self.thresholds[i]:
+                if p >= thresholds[i]:
                     found[kind].append((p, name))
             out.append(
                 TagResult(

@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 import re
 import tomllib
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -510,16 +510,23 @@ class KeywordTagger:
         if not self._labels:  # every label learned by the model: nothing left for seed terms
             return {}
         words = normalized.split()
-        hits: Counter[str] = Counter()
+        hits: dict[str, int] = {}
         exact, prefixed = self._exact, self._prefixed
         for i, word in enumerate(words):
             # A one-word term found by its word has matched; longer ones look ahead.
-            for label, term in exact.get(word, ()):
-                if len(term.words) == 1 or self._matches(term, words, i):
-                    hits[label] += 1
-            for label, term in prefixed.get(word[:3], ()) if prefixed else ():
-                if self._matches(term, words, i):
-                    hits[label] += 1
+            found = exact.get(word)
+            if found:
+                for label, term in found:
+                    if len(term.words) == 1 or self._matches(term, words, i):
+                        hits[label] = hits.get(label, 0) + 1
+            if prefixed:
+                found = prefixed.get(word[:3])
+                if found:
+                    for label, term in found:
+                        if self._matches(term, words, i):
+                            hits[label] = hits.get(label, 0) + 1
+        if not hits:
+            return {}
         return {label: round(1 - math.exp(-hits[label]), 4) for label in self._labels if label in hits}
 
     def tag(self, normalized: str) -> tuple[tuple[str, ...], dict[str, float]]:

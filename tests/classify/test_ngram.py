@@ -76,3 +76,24 @@ def test_a_column_major_table_gives_the_same_logits_as_a_row_major_one(fold):
     ids = batch.ids[batch.indptr[0] : batch.indptr[1]] >> fold
     expected = (table[ids] * batch.weights[batch.indptr[0] : batch.indptr[1], None]).sum(axis=0)
     np.testing.assert_allclose(fast[0], expected, rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Cek HTTPS://Bansos.GO.ID/daftar skrg!!!",
+        "info di WWW.kemensos.go.id  @KemensosRI mantuuuul",
+        "ga\u3000nyala\x1clg,\u00a0banjiiiir\t\n sedengkul",
+        "email warga@contoh.id bukan akun",
+        "  biasa aja  ",
+    ],
+)
+def test_prepare_gives_what_the_model_was_trained_on(text):
+    # The fast paths must not change the text shape: the reference is every substitution, always.
+    import re
+
+    from monitor.classify import textprep
+
+    reference = textprep._URL.sub(" url ", textprep.repair_unicode(text))
+    reference = textprep._REPEAT.sub(r"\1\1", textprep._HANDLE.sub(" @user ", reference))
+    assert prepare(text) == re.sub(r"\s+", " ", reference).strip()
