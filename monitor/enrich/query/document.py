@@ -45,9 +45,13 @@ class FieldIndex:
         found: dict[str, list[int]] = {}
         offset = 0
         for part in parts:
-            for i, token in enumerate(part):
+            for i, token in enumerate(part, offset):
+                # Most tokens are plain words with one form: no tuple of forms built for them.
+                if token[0] not in "#@" and "-" not in token:
+                    found.setdefault(token, []).append(i)
+                    continue
                 for form in _forms(token):
-                    found.setdefault(form, []).append(offset + i)
+                    found.setdefault(form, []).append(i)
             offset += len(part) + MAX_NEAR + 1
         return cls({form: tuple(where) for form, where in found.items()})
 
