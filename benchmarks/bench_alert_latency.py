@@ -30,10 +30,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+sys.path[:0] = [str(ROOT), str(ROOT / "tests"), str(ROOT / "benchmarks")]
 
 from alerters.fake_slack import FakeSlack  # noqa: E402
 from slack_sdk import WebClient  # noqa: E402
+from table import Figure  # noqa: E402
 
 from monitor.app import build_alerters, load_config  # noqa: E402
 from monitor.pipeline import build_pipeline  # noqa: E402
@@ -188,6 +189,25 @@ rate = {slack_rate}
 
 
 STATS: dict[str, int] = {}
+
+
+def figures(
+    rate: float = 20.0, seconds: float = 5.0, open_incidents: int = 100, classifier: str = "default"
+) -> list[Figure]:
+    """Median post -> Slack-accepted latency under load, against a bare chat.postMessage."""
+    with FakeSlack() as slack:
+        base = baseline(slack)
+        latencies = pipeline_latency(slack, rate, seconds, classifier, open_incidents, 1.0)
+    return [
+        Figure(
+            f"alert latency p50, {rate:g} posts/s for {seconds:g} s, {classifier} model",
+            percentile(latencies, 0.5),
+            "s",
+            percentile(base, 0.5),
+            "bare chat.postMessage",
+            lower_is_better=True,
+        )
+    ]
 
 
 def main() -> None:

@@ -6,7 +6,7 @@ has); ours is the numpy default model (n-gram and word-vector heads, calibration
 topic/flag tagger). With the `transformer` extra installed, `--pipeline DIR` also times
 `transformers.pipeline("text-classification")` on a Hugging Face model directory.
 
-    python benchmarks/bench_classify.py [--texts 3000] [--threads 2] [--model DIR]
+    python benchmarks/bench_classify.py [--texts 3000] [--threads 1] [--batch 1024] [--model DIR]
 
 Texts: SmSA test, IndoLEM test0 and EmoT test from ../shared/data when present (social posts
 and reviews as they come) plus the team's social posts, repeated to --texts.
@@ -21,7 +21,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+sys.path[:0] = [str(ROOT), str(ROOT / "benchmarks")]
+
+from table import Figure  # noqa: E402
 
 
 def sample_texts(data_dir: Path, n: int) -> list[str]:
@@ -47,47 +49,67 @@ def rate(run, texts: list[str], batch: int) -> float:
     return len(texts) / (time.perf_counter() - started)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--model", type=Path, default=None)
-    parser.add_argument("--data-dir", type=Path, default=ROOT / ".." / "shared" / "data")
-    parser.add_argument("--texts", type=int, default=3000)
-    parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--batch", type=int, default=256, help="texts per classify call (the pipeline's batch)")
-    parser.add_argument("--pipeline", type=Path, default=None, help="also time transformers.pipeline on this model")
-    args = parser.parse_args()
-    for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-        os.environ.setdefault(name, str(args.threads))
+FULL = "ours: full classify (+ language, learned topics and flags)"
+BASELINE = "baseline: word list + seed terms (LexiconClassifier.classify)"
 
+
+def measure(
+    model: Path | None, data_dir: Path, texts: int, batch: int, pipeline: Path | None = None
+) -> tuple[str, float, int, dict[str, float]]:
+    """(model name, load seconds, texts, {what: texts/s}); the first entry is the baseline."""
     from monitor.classify.lexicon import LexiconClassifier
     from monitor.classify.mix import SentimentMix
     from monitor.classify.model import LightClassifier
     from monitor.classify.options import DEFAULT_MODEL_DIR
 
     started = time.perf_counter()
-    ours = LightClassifier(args.model or DEFAULT_MODEL_DIR)
+    ours = LightClassifier(model or DEFAULT_MODEL_DIR)
     load_s = time.perf_counter() - started
-    texts = sample_texts(args.data_dir, args.texts)
+    sample = sample_texts(data_dir, texts)
     results: dict[str, float] = {}
-    results["baseline: word list + seed terms (LexiconClassifier.classify)"] = rate(
-        LexiconClassifier().classify, texts, args.batch
-    )
+    results[BASELINE] = rate(LexiconClassifier().classify, sample, batch)
     shipped = ", ".join(f"{part} {w}" for part, w in ours.parts.mix.weights.items())
-    results[f"ours: sentiment only ({shipped}, calibrated)"] = rate(ours.probabilities, texts, args.batch)
+    results[f"ours: sentiment only ({shipped}, calibrated)"] = rate(ours.probabilities, sample, batch)
     results["ours: n-gram head only"] = rate(
-        lambda t: ours.probabilities(t, SentimentMix({"ngram": 1.0})), texts, args.batch
+        lambda t: ours.probabilities(t, SentimentMix({"ngram": 1.0})), sample, batch
     )
-    results["ours: full classify (+ language, learned topics and flags)"] = rate(ours.classify, texts, args.batch)
-    if args.pipeline:
-        from transformers import pipeline
+    results[FULL] = rate(ours.classify, sample, batch)
+    if pipeline:
+        from transformers import pipeline as hf_pipeline
 
-        plain = pipeline("text-classification", model=str(args.pipeline), device=-1)
-        results["transformers pipeline (--pipeline)"] = rate(lambda t: plain(t, truncation=True), texts[:600], 64)
+        plain = hf_pipeline("text-classification", model=str(pipeline), device=-1)
+        results["transformers pipeline (--pipeline)"] = rate(lambda t: plain(t, truncation=True), sample[:600], 64)
+    return ours.name, load_s, len(sample), results
 
-    baseline = results["baseline: word list + seed terms (LexiconClassifier.classify)"]
-    print(
-        f"model {ours.name}, loaded in {load_s:.2f} s; {len(texts)} texts, {args.threads} threads, batch {args.batch}"
-    )
+
+def figures(texts: int = 3000, batch: int = 1024, data_dir: Path = ROOT / ".." / "shared" / "data") -> list[Figure]:
+    """The default model's full classify rate against the word-list classifier's."""
+    model, _, count, results = measure(None, data_dir, texts, batch)
+    return [
+        Figure(
+            f"{model} classify, {count:,} texts, batch {batch:,}",
+            results[FULL],
+            "texts/s",
+            results[BASELINE],
+            "word list + seed terms",
+        )
+    ]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--model", type=Path, default=None)
+    parser.add_argument("--data-dir", type=Path, default=ROOT / ".." / "shared" / "data")
+    parser.add_argument("--texts", type=int, default=3000)
+    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--batch", type=int, default=1024, help="texts per classify call (the pipeline's page)")
+    parser.add_argument("--pipeline", type=Path, default=None, help="also time transformers.pipeline on this model")
+    args = parser.parse_args()
+    for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ[name] = str(args.threads)
+    model, load_s, count, results = measure(args.model, args.data_dir, args.texts, args.batch, args.pipeline)
+    baseline = results[BASELINE]
+    print(f"model {model}, loaded in {load_s:.2f} s; {count} texts, {args.threads} threads, batch {args.batch}")
     width = max(map(len, results))
     for name, value in results.items():
         print(f"{name.ljust(width)}  {value:8.0f} texts/s  x{value / baseline:5.2f}")
