@@ -79,9 +79,23 @@ class MatchDocument:
 
     any: FieldIndex
     title_end: int
-    author: FieldIndex
-    source: FieldIndex
-    channel: FieldIndex
+    # Raw values: their indexes are built when a query first looks in that field (most
+    # watchlists never do, and a crisis brings tens of thousands of distinct authors).
+    author_value: str | None = None
+    source_value: str = ""
+    channel_value: str = ""
+
+    @cached_property
+    def author(self) -> FieldIndex:
+        return _short_field_index(self.author_value)
+
+    @cached_property
+    def source(self) -> FieldIndex:
+        return _short_field_index(self.source_value)
+
+    @cached_property
+    def channel(self) -> FieldIndex:
+        return _short_field_index(self.channel_value)
 
     @classmethod
     def build(
@@ -104,9 +118,9 @@ class MatchDocument:
         return cls(
             any=FieldIndex.build([title, text]),
             title_end=len(title),
-            author=_short_field_index(author),
-            source=_short_field_index(source),
-            channel=_short_field_index(channel),
+            author_value=author,
+            source_value=source,
+            channel_value=channel,
         )
 
     @classmethod
