@@ -1,6 +1,6 @@
 """Install time and venv size: the base install against the full one (`.[all]`), on fresh venvs.
 
-    python benchmarks/bench_install.py [--extras "" --extras all] [--keep]
+    python benchmarks/bench_install.py [--extras "" --extras all] [--keep DIR]
 
 Each install is `pip install --no-cache-dir <repo>[extras]` into a new venv in a temporary
 folder (pip's cache is not used, so every wheel is downloaded again: the time a new user waits on
@@ -52,23 +52,36 @@ def install(extras: str, scratch: Path) -> Install:
     return Install(extras, seconds, folder_mb(venv))
 
 
-def figures(extras: tuple[str, ...] = ("",), keep: Path | None = None) -> list[Figure]:
-    """One figure per install: its size against an empty venv's, and its time."""
-    out: list[Figure] = []
+def figures(extras: tuple[str, ...] = ("", "all"), keep: Path | None = None) -> list[Figure]:
+    """Size and time of each install; the baseline is the full install (`.[all]`) when it is
+    measured too, else an empty venv (size only)."""
+    results: list[Install] = []
     with tempfile.TemporaryDirectory(prefix="humas-install-") as tmp:
         scratch = keep or Path(tmp)
         empty = scratch / "venv-empty"
         fresh_venv(empty)
         empty_mb = folder_mb(empty)
         for extra in extras:
-            result = install(extra, scratch)
-            name = f"pip install .[{extra}]" if extra else "pip install ."
-            out.append(
-                Figure(f"{name}: venv size", result.megabytes, "MB", empty_mb, "empty venv", lower_is_better=True)
-            )
-            out.append(Figure(f"{name}: install time", result.seconds, "s", None, "", lower_is_better=True))
+            results.append(install(extra, scratch))
             if keep is None:
                 shutil.rmtree(scratch / f"venv-{extra or 'base'}", ignore_errors=True)
+    full = next((r for r in results if r.extras == "all"), None)
+    out: list[Figure] = []
+    for result in results:
+        name = f"pip install .[{result.extras}]" if result.extras else "pip install ."
+        compare = full if full is not None and result is not full else None
+        size_base, size_name = (compare.megabytes, ".[all]") if compare else (empty_mb, "empty venv")
+        out.append(Figure(f"{name}: venv size", result.megabytes, "MB", size_base, size_name, lower_is_better=True))
+        out.append(
+            Figure(
+                f"{name}: install time, --no-cache-dir",
+                result.seconds,
+                "s",
+                compare.seconds if compare else None,
+                ".[all]" if compare else "",
+                lower_is_better=True,
+            )
+        )
     return out
 
 
@@ -79,7 +92,7 @@ def main() -> None:
     args = parser.parse_args()
     from table import render
 
-    print(render(figures(tuple(args.extras if args.extras is not None else [""]), args.keep)))
+    print(render(figures(tuple(args.extras if args.extras is not None else ["", "all"]), args.keep)))
 
 
 if __name__ == "__main__":
