@@ -95,7 +95,7 @@ BENCHMARKS: dict[str, Callable[[argparse.Namespace], list[Figure] | str]] = {
 def _es_index(url: str) -> list[Figure]:
     import bench_es_index
 
-    return bench_es_index.figures(url, mentions=10_000, rounds=3)
+    return bench_es_index.figures(url, mentions=20_000, rounds=5)
 
 
 def _install() -> list[Figure]:
