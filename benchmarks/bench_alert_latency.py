@@ -26,14 +26,18 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+sys.path[:0] = [str(ROOT), str(ROOT / "tests"), str(ROOT / "benchmarks")]
 
 from alerters.fake_slack import FakeSlack  # noqa: E402
+from localhttp import LocalHTTPServer  # noqa: E402
 from slack_sdk import WebClient  # noqa: E402
+from table import Figure  # noqa: E402
 
 from monitor.app import build_alerters, load_config  # noqa: E402
 from monitor.pipeline import build_pipeline  # noqa: E402
@@ -190,6 +194,37 @@ rate = {slack_rate}
 STATS: dict[str, int] = {}
 
 
+@contextmanager
+def fake_slack() -> Iterator[FakeSlack]:
+    """The tests' fake Slack on a local HTTP server of its own."""
+    server = LocalHTTPServer()
+    slack = FakeSlack(server)
+    try:
+        yield slack
+    finally:
+        slack.close()
+        server.close()
+
+
+def figures(
+    rate: float = 20.0, seconds: float = 5.0, open_incidents: int = 100, classifier: str = "default"
+) -> list[Figure]:
+    """Median post -> Slack-accepted latency under load, against a bare chat.postMessage."""
+    with fake_slack() as slack:
+        base = baseline(slack)
+        latencies = pipeline_latency(slack, rate, seconds, classifier, open_incidents, 1.0)
+    return [
+        Figure(
+            f"alert latency p50, {rate:g} posts/s for {seconds:g} s, {classifier} model",
+            percentile(latencies, 0.5),
+            "s",
+            percentile(base, 0.5),
+            "bare chat.postMessage",
+            lower_is_better=True,
+        )
+    ]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rate", type=float, default=100.0, help="mentions per second")
@@ -198,7 +233,7 @@ def main() -> None:
     parser.add_argument("--slack-rate", type=float, default=1.0, help="messages per second the alerter allows itself")
     parser.add_argument("--classifier", default="lexicon", choices=["lexicon", "default"])
     args = parser.parse_args()
-    with FakeSlack() as slack:
+    with fake_slack() as slack:
         base = baseline(slack)
         latencies = pipeline_latency(
             slack, args.rate, args.seconds, args.classifier, args.open_incidents, args.slack_rate

@@ -22,9 +22,11 @@ from __future__ import annotations
 
 import argparse
 import multiprocessing
+import sys
 import tempfile
 import threading
 import time
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -32,10 +34,14 @@ from pathlib import Path
 import feedparser
 import httpx
 
-from monitor.app import load_config
-from monitor.clock import SimulatedClock
-from monitor.pipeline import build_pipeline
-from tests.collectors.feeds import PUBLISHED, rss
+sys.path[:0] = [str(Path(__file__).resolve().parents[1]), str(Path(__file__).resolve().parent)]
+
+from table import Figure  # noqa: E402
+
+from monitor.app import load_config  # noqa: E402
+from monitor.clock import SimulatedClock  # noqa: E402
+from monitor.pipeline import build_pipeline  # noqa: E402
+from tests.collectors.feeds import PUBLISHED, rss  # noqa: E402
 
 
 class Outlet:
@@ -86,25 +92,30 @@ def serve_outlets(conn: Connection, hosts: int, per_host: int, items: int, laten
         outlet.close()
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--feeds", type=int, default=500)
-    parser.add_argument("--hosts", type=int, default=100)
-    parser.add_argument("--items", type=int, default=20)
-    parser.add_argument("--latency", type=float, default=0.3)
-    parser.add_argument("--workers", type=int, default=32)
-    parser.add_argument("--per-host", type=int, default=2)
-    parser.add_argument("--gap", type=float, default=0.5)
-    args = parser.parse_args()
+@dataclass(frozen=True)
+class Collected:
+    feeds: int
+    baseline_s: float
+    baseline_entries: int
+    ours_s: float
+    collected: int
+    failed: list[str]
 
-    per_host = -(-args.feeds // args.hosts)
+
+def measure(
+    feeds: int = 500,
+    hosts: int = 100,
+    items: int = 20,
+    latency: float = 0.3,
+    workers: int = 32,
+    per_host: int = 2,
+    gap: float = 0.5,
+) -> Collected:
     spawn = multiprocessing.get_context("spawn")
     ours_end, theirs = spawn.Pipe()
-    server = spawn.Process(
-        target=serve_outlets, args=(theirs, args.hosts, per_host, args.items, args.latency), daemon=True
-    )
+    server = spawn.Process(target=serve_outlets, args=(theirs, hosts, -(-feeds // hosts), items, latency), daemon=True)
     server.start()
-    urls: list[str] = ours_end.recv()[: args.feeds]
+    urls: list[str] = ours_end.recv()[:feeds]
 
     started = time.perf_counter()
     baseline_entries = sum(len(feedparser.parse(httpx.get(url, timeout=30).content).entries) for url in urls)
@@ -113,7 +124,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         body = (
             f'[monitor]\ndata_dir = "var"\n[classifier]\ntype = "lexicon"\n'
-            f'[fetch]\nworkers = {args.workers}\nper_host = {args.per_host}\nper_host_gap = "{args.gap}s"\n'
+            f'[fetch]\nworkers = {workers}\nper_host = {per_host}\nper_host_gap = "{gap}s"\n'
         )
         body += "".join(
             f'[[sources]]\nname = "feed-{i:04d}"\ntype = "rss"\nurl = "{url}"\n' for i, url in enumerate(urls)
@@ -125,22 +136,52 @@ def main() -> None:
         reports = pipeline.collect_all()
         ours = time.perf_counter() - started
         collected = sum(r.new for r in reports)
-        failed = [r for r in reports if r.error]
+        failed = [str(r.error) for r in reports if r.error]
         pipeline.close()
     ours_end.send("stop")
     server.join(timeout=10)
+    return Collected(len(urls), baseline, baseline_entries, ours, collected, failed)
 
-    print(f"{len(urls)} feeds on {args.hosts} hosts, {args.items} entries each, {args.latency:g} s per answer")
+
+def figures(feeds: int = 100, hosts: int = 20, items: int = 20, latency: float = 0.3) -> list[Figure]:
+    """Concurrent polite collection into the inbox against a sequential httpx + feedparser loop."""
+    c = measure(feeds, hosts, items, latency)
+    return [
+        Figure(
+            f"collecting {c.feeds} feeds on {hosts} hosts, {latency:g} s an answer",
+            c.collected / c.ours_s,
+            "mentions/s",
+            c.baseline_entries / c.baseline_s,
+            "sequential httpx.get + feedparser",
+        )
+    ]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--feeds", type=int, default=500)
+    parser.add_argument("--hosts", type=int, default=100)
+    parser.add_argument("--items", type=int, default=20)
+    parser.add_argument("--latency", type=float, default=0.3)
+    parser.add_argument("--workers", type=int, default=32)
+    parser.add_argument("--per-host", type=int, default=2)
+    parser.add_argument("--gap", type=float, default=0.5)
+    args = parser.parse_args()
+    c = measure(args.feeds, args.hosts, args.items, args.latency, args.workers, args.per_host, args.gap)
+    print(f"{c.feeds} feeds on {args.hosts} hosts, {args.items} entries each, {args.latency:g} s per answer")
     print(
-        f"baseline (sequential httpx.get + feedparser.parse): {baseline:7.2f} s  {baseline_entries / baseline:8.1f} entries/s"
+        f"baseline (sequential httpx.get + feedparser.parse): {c.baseline_s:7.2f} s"
+        f"  {c.baseline_entries / c.baseline_s:8.1f} entries/s"
     )
     print(
         f"ours (Pipeline.collect_all, {args.workers} workers, {args.per_host}/host, {args.gap:g} s gap, into the inbox): "
-        f"{ours:7.2f} s  {collected / ours:8.1f} mentions/s"
+        f"{c.ours_s:7.2f} s  {c.collected / c.ours_s:8.1f} mentions/s"
     )
-    print(f"ratio: {baseline / ours:.1f}x faster ({collected} mentions stored, {len(failed)} sources failed)")
-    if failed:
-        print("first failure:", failed[0].error)
+    print(
+        f"ratio: {c.baseline_s / c.ours_s:.1f}x faster ({c.collected} mentions stored, {len(c.failed)} sources failed)"
+    )
+    if c.failed:
+        print("first failure:", c.failed[0])
 
 
 if __name__ == "__main__":

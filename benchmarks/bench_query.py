@@ -15,13 +15,20 @@ from __future__ import annotations
 import argparse
 import random
 import re
+import sys
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import TypeVar
 
-from monitor.enrich.query import MatchDocument, compile_watchlists
-from monitor.records import Mention
+sys.path[:0] = [str(Path(__file__).resolve().parents[1]), str(Path(__file__).resolve().parent)]
+
+from table import Figure  # noqa: E402
+
+from monitor.enrich.query import MatchDocument, compile_watchlists  # noqa: E402
+from monitor.records import Mention  # noqa: E402
 
 In = TypeVar("In")
 Out = TypeVar("Out")
@@ -180,40 +187,69 @@ def rate(function: Callable[[In], Out], items: Sequence[In]) -> tuple[float, lis
     return len(items) / (time.perf_counter() - start), results
 
 
+@dataclass(frozen=True)
+class Rates:
+    base: float
+    full: float
+    build: float
+    match: float
+    boolean: float
+    base_tags: list[tuple[str, ...]]
+    our_tags: list[tuple[str, ...]]
+    boolean_tags: list[tuple[str, ...]]
+
+
+def measure(mentions: int, watchlists: int, seed: int) -> Rates:
+    rng = random.Random(seed)
+    keywords = keyword_watchlists(watchlists, rng)
+    ours = compile_watchlists(keywords)
+    boolean = compile_watchlists(boolean_watchlists(watchlists, rng))
+    items = synthetic_mentions(mentions, rng)
+    base_rate, base_tags = rate(baseline_matcher(keywords), items)
+    full_rate, our_tags = rate(ours.match, items)
+    build_rate, docs = rate(MatchDocument.from_mention, items)
+    match_rate, _ = rate(ours.match, docs)
+    boolean_rate, boolean_tags = rate(boolean.match, docs)
+    return Rates(base_rate, full_rate, build_rate, match_rate, boolean_rate, base_tags, our_tags, boolean_tags)
+
+
+def figures(mentions: int = 5_000, watchlists: int = 50, seed: int = 7) -> list[Figure]:
+    """Tokenize + match against a regex per keyword, same mentions, same run."""
+    r = measure(mentions, watchlists, seed)
+    return [
+        Figure(
+            f"watchlist matching, {watchlists} watchlists",
+            r.full,
+            "mentions/s",
+            r.base,
+            "a regex per keyword",
+        )
+    ]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mentions", type=int, default=10_000)
     parser.add_argument("--watchlists", type=int, default=50)
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
-    rng = random.Random(args.seed)
-    keywords = keyword_watchlists(args.watchlists, rng)
-    ours = compile_watchlists(keywords)
-    boolean = compile_watchlists(boolean_watchlists(args.watchlists, rng))
-    mentions = synthetic_mentions(args.mentions, rng)
-
-    base_rate, base_tags = rate(baseline_matcher(keywords), mentions)
-    full_rate, our_tags = rate(ours.match, mentions)
-    build_rate, docs = rate(MatchDocument.from_mention, mentions)
-    match_rate, _ = rate(ours.match, docs)
-    boolean_rate, boolean_tags = rate(boolean.match, docs)
-
-    base_count = sum(len(t) for t in base_tags)
-    our_count = sum(len(t) for t in our_tags)
-    pairs = list(zip(base_tags, our_tags, strict=True))
+    r = measure(args.mentions, args.watchlists, args.seed)
+    base_count = sum(len(t) for t in r.base_tags)
+    our_count = sum(len(t) for t in r.our_tags)
+    pairs = list(zip(r.base_tags, r.our_tags, strict=True))
     only_ours = sum(len(set(o) - set(b)) for b, o in pairs)
     only_base = sum(len(set(b) - set(o)) for b, o in pairs)
     print(f"{args.mentions} mentions x {args.watchlists} watchlists (5 keywords each)")
-    print(f"baseline regex per keyword           {base_rate:10.0f} mentions/s   {base_count} tags")
+    print(f"baseline regex per keyword           {r.base:10.0f} mentions/s   {base_count} tags")
     print(
-        f"ours, tokenize + match                {full_rate:10.0f} mentions/s   {our_count} tags"
-        f"   ratio {full_rate / base_rate:.2f}x"
+        f"ours, tokenize + match                {r.full:10.0f} mentions/s   {our_count} tags"
+        f"   ratio {r.full / r.base:.2f}x"
     )
-    print(f"  tokenize only (MatchDocument)       {build_rate:10.0f} mentions/s")
-    print(f"  match only, pre-built documents     {match_rate:10.0f} mentions/s   ratio {match_rate / base_rate:.2f}x")
+    print(f"  tokenize only (MatchDocument)       {r.build:10.0f} mentions/s")
+    print(f"  match only, pre-built documents     {r.match:10.0f} mentions/s   ratio {r.match / r.base:.2f}x")
     print(
-        f"  Boolean queries (NEAR/NOT/fields)   {boolean_rate:10.0f} mentions/s   "
-        f"{sum(len(t) for t in boolean_tags)} tags"
+        f"  Boolean queries (NEAR/NOT/fields)   {r.boolean:10.0f} mentions/s   "
+        f"{sum(len(t) for t in r.boolean_tags)} tags"
     )
     print(f"tags only ours found (alay, slang): {only_ours}; only the baseline found: {only_base}")
 

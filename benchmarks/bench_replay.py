@@ -27,9 +27,10 @@ from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+sys.path[:0] = [str(ROOT), str(ROOT / "tests"), str(ROOT / "benchmarks")]
 
 from synthetic import WIB, year  # noqa: E402
+from table import Figure  # noqa: E402
 
 from monitor.alerters.types.log import LogAlerter  # noqa: E402
 from monitor.app import load_config  # noqa: E402
@@ -135,6 +136,28 @@ def run(config_path: Path, history: Path, *, step_by_step: bool) -> tuple[float,
     began, cpu = time.perf_counter(), time.process_time()
     report = replay(config, history, alerters={"log": quiet}, step_by_step=step_by_step)
     return time.perf_counter() - began, time.process_time() - cpu, report
+
+
+def figures(days: int = 60) -> list[Figure]:
+    """The first `days` of the year replayed lazily against step by step (same incidents)."""
+    with tempfile.TemporaryDirectory(prefix="bench-replay-") as scratch:
+        warm_config, warm_history, _ = prepare(Path(scratch) / "warm", days=3)
+        run(warm_config, warm_history, step_by_step=False)
+        config_path, history, n = prepare(Path(scratch) / "part", days=days)
+        step_wall, _, step = run(config_path, history, step_by_step=True)
+        lazy_wall, _, lazy = run(config_path, history, step_by_step=False)
+    if [line.incident for line in step.lines] != [line.incident for line in lazy.lines]:
+        raise AssertionError("lazy and step-by-step replays opened different incidents")
+    return [
+        Figure(
+            f"replay, {days} days ({n:,} posts), {len(RULES)} rules",
+            lazy_wall,
+            "s",
+            step_wall,
+            "every rule at every 5-minute step",
+            lower_is_better=True,
+        )
+    ]
 
 
 def main() -> None:

@@ -14,20 +14,25 @@ from __future__ import annotations
 import argparse
 import random
 import statistics
+import sys
 import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from monitor.config import GeneralConfig, MonitorConfig, RuleOptions
-from monitor.db import StateDB
-from monitor.delivery.outbox import Outbox
-from monitor.inbox import Inbox
-from monitor.records import Classification, EnrichedMention, Mention, mention_id
-from monitor.rules import RULE_TYPES
-from monitor.rules.engine import RuleEngine
-from monitor.store.types.sqlite import SqliteStore
-from monitor.values import Sentiment
+sys.path[:0] = [str(Path(__file__).resolve().parents[1]), str(Path(__file__).resolve().parent)]
+
+from table import Figure  # noqa: E402
+
+from monitor.config import GeneralConfig, MonitorConfig, RuleOptions  # noqa: E402
+from monitor.db import StateDB  # noqa: E402
+from monitor.delivery.outbox import Outbox  # noqa: E402
+from monitor.inbox import Inbox  # noqa: E402
+from monitor.records import Classification, EnrichedMention, Mention, mention_id  # noqa: E402
+from monitor.rules import RULE_TYPES  # noqa: E402
+from monitor.rules.engine import RuleEngine  # noqa: E402
+from monitor.store.types.sqlite import SqliteStore  # noqa: E402
+from monitor.values import Sentiment  # noqa: E402
 
 NOW = datetime(2026, 11, 23, 3, 0, tzinfo=UTC)  # Monday 10:00 WIB
 SPAN = timedelta(weeks=5)
@@ -112,6 +117,23 @@ def measure(size: int, repeat: int, seed: int, folder: Path) -> dict[str, float]
     store.close()
     inbox.close()
     return timings
+
+
+def figures(small: int = 1_000, large: int = 10_000, repeat: int = 3, seed: int = 7) -> list[Figure]:
+    """All rule types evaluated once at `large` mentions against the same at `small`."""
+    with tempfile.TemporaryDirectory(prefix="bench-rules-") as folder:
+        low = measure(small, repeat, seed, Path(folder))
+        high = measure(large, repeat, seed, Path(folder))
+    return [
+        Figure(
+            f"evaluating all {len(RULES)} rule types, {large:,} stored mentions",
+            sum(high.values()),
+            "s",
+            sum(low.values()),
+            f"{small:,} stored mentions",
+            lower_is_better=True,
+        )
+    ]
 
 
 def main() -> None:

@@ -254,6 +254,9 @@ class Inbox:
         )
         return [Mention.from_json(json.loads(r[0])) for r in rows]
 
+    def pending_count(self) -> int:
+        return int(self._store.query("SELECT COUNT(*) FROM inbox WHERE status = 'pending'")[0][0])
+
     def mark_done(self, ids: Sequence[str]) -> None:
         with self._store.transaction() as db:
             db.executemany("UPDATE inbox SET status = 'done', last_error = NULL WHERE id = ?", [(i,) for i in ids])

@@ -61,6 +61,9 @@ class ReplayProgress:
     fraction: float
     stored: int
     alerts: int
+    # Records of the history taken into the inbox so far, of all of them.
+    taken: int = 0
+    total: int = 0
 
 
 @dataclass
@@ -261,7 +264,7 @@ def _run(
                 reported_at = time.monotonic()
                 span = (last - start).total_seconds() or 1
                 done = min(1.0, (now - start).total_seconds() / span)
-                report_progress(ReplayProgress(now, done, report.stored, report.alerts))
+                report_progress(ReplayProgress(now, done, report.stored, report.alerts, position, len(records)))
             clock.set(later)
         pipeline.engine.flush_progress()
         report.end = clock.now()

@@ -5,6 +5,7 @@ import textwrap
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -97,3 +98,10 @@ def make_collector(type_name: str, name: str, *, base_dir: Path | None = None, c
             base_dir=base_dir or Path.cwd(), http_factory=httpx.Client, fetch=FetchSettings(per_host_gap=0)
         )
     return COLLECTORS.build(type_name, name, COLLECTORS.validate(type_name, options), context)
+
+
+def upserted(store: Any, mentions: Any) -> Any:
+    """Store mentions and make them searchable at once, as the pipeline does before its rules run."""
+    result = store.upsert(list(mentions))
+    store.refresh()
+    return result

@@ -171,3 +171,23 @@ def test_a_failing_source_does_not_block_the_others(write_config, http_server, t
     health = {h.source: h for h in pipeline.inbox.health()}
     assert health["rusak"].consecutive_failures == 1 and health["sosmed"].last_new_at == T0
     pipeline.close()
+
+
+def test_a_file_backlog_is_committed_a_chunk_at_a_time_in_one_collection(write_config, tmp_path):
+    (tmp_path / "ekspor.jsonl").write_bytes(posts(7))
+    config = load_config(
+        write_config(
+            '[[sources]]\nname = "ekspor"\ntype = "file"\nchannel = "social"\npath = "ekspor.jsonl"\nchunk = 3\n'
+        )
+    )
+    pipeline = build_pipeline(config, clock=SimulatedClock(T0), alerters={})
+    commits: list[int] = []
+    commit = pipeline.inbox.commit
+    pipeline.inbox.commit = lambda source, mentions, *a, **k: commits.append(len(mentions)) or commit(  # type: ignore[method-assign]
+        source, mentions, *a, **k
+    )
+    report = pipeline.collect("ekspor")
+    assert commits == [3, 3, 1] and report.new == 7 and not report.error
+    assert pipeline.inbox.cursor("ekspor")["lines"] == 7
+    assert pipeline.process().stored == 7
+    pipeline.close()

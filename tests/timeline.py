@@ -13,6 +13,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from conftest import upserted
+
 from monitor.clock import SimulatedClock
 from monitor.config import GeneralConfig, MonitorConfig, RuleOptions, SourceConfig
 from monitor.db import StateDB
@@ -122,7 +124,7 @@ class Timeline:
         self._open()
 
     def add(self, *mentions: EnrichedMention) -> None:
-        self.store.upsert(list(mentions))
+        upserted(self.store, list(mentions))
 
     def evaluate(self) -> EvaluationReport:
         report = self.engine.evaluate(self.clock.now())

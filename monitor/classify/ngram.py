@@ -123,9 +123,23 @@ def sparse_dot(batch: SparseBatch, weight: np.ndarray, fold: int = 0) -> np.ndar
     """[N, C] = rows of `batch` times `weight` ([buckets >> fold, C]); `fold` drops low hash bits,
     so a smaller table can reuse features hashed for a larger one."""
     ids = batch.ids >> fold if fold else batch.ids
+    if weight.flags.f_contiguous and weight.shape[1] > 1:
+        # Column by column from a column-major table: each gather reads one column (1 MB at
+        # 2^18 buckets, cache-resident) instead of scattered rows of the whole table, which
+        # was most of the default model's time at 40 tagger labels (see column_major).
+        out = np.empty((len(batch.indptr) - 1, weight.shape[1]), dtype=np.result_type(weight, batch.weights))
+        for c in range(weight.shape[1]):
+            out[:, c] = np.add.reduceat(weight[:, c][ids] * batch.weights, batch.indptr[:-1])
+        return out
     contrib = weight[ids] * batch.weights[:, None]
     result: np.ndarray = np.add.reduceat(contrib, batch.indptr[:-1], axis=0)
     return result
+
+
+def column_major(weight: np.ndarray) -> np.ndarray:
+    """`weight` ([buckets, C]) stored column by column, the layout `sparse_dot` reads fastest
+    for inference (training keeps row-major tables it updates in place)."""
+    return np.asfortranarray(weight)
 
 
 def sparse_transpose_dot(batch: SparseBatch, residual: np.ndarray, buckets: int, fold: int = 0) -> np.ndarray:
@@ -142,7 +156,7 @@ class NgramHead:
     """Linear softmax over hashed n-grams: logits = sum(weight_i * W[bucket_i]) + b."""
 
     def __init__(self, weight: np.ndarray, bias: np.ndarray, labels: list[str], spec: NgramSpec):
-        self.weight = weight.astype(np.float32)
+        self.weight = column_major(weight.astype(np.float32, order="C"))
         self.bias = bias.astype(np.float32)
         self.labels = labels
         self.spec = spec
@@ -158,7 +172,10 @@ class NgramHead:
         from safetensors.numpy import save_file
 
         # float16 halves the file; the logits change far less than the decision margins.
-        save_file({"weight": self.weight.astype(np.float16), "bias": self.bias}, str(directory / HEAD_FILE))
+        save_file(
+            {"weight": np.ascontiguousarray(self.weight, dtype=np.float16), "bias": self.bias},
+            str(directory / HEAD_FILE),
+        )
         (directory / HEAD_CONFIG).write_text(
             json.dumps({"labels": self.labels, "spec": asdict(self.spec)}, indent=1), encoding="utf-8"
         )

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-from monitor.classify.ngram import SparseBatch, sparse_dot
+from monitor.classify.ngram import SparseBatch, column_major, sparse_dot
 from monitor.classify.taxonomy import KeywordTagger
 
 TAGGER_FILE = "tagger.safetensors"
@@ -102,15 +102,17 @@ class LearnedTagger:
             for i, label in enumerate(self.labels)
             if not (allowed is not None and split_label(label)[0] == "topics" and split_label(label)[1] not in allowed)
         ]
+        # Python floats throughout: indexing numpy arrays per element cost more than the model.
+        thresholds = self.thresholds.tolist()
         out = []
-        for row in probs:
+        for row in probs.tolist():
             found: dict[str, list[tuple[float, str]]] = {"topics": [], "flags": []}
             scores: dict[str, float] = {}
             for i, kind, name in columns:
-                p = float(row[i])
+                p = row[i]
                 if kind == "topics" and p >= REPORT_FLOOR:
                     scores[name] = round(p, 4)
-                if p >= self.thresholds[i]:
+                if p >= thresholds[i]:
                     found[kind].append((p, name))
             out.append(
                 TagResult(
@@ -150,7 +152,7 @@ class LearnedTagger:
             list(meta["labels"]),
             SeedFeatures(meta["seed_terms"]),
             t["seed_weight"],
-            t["ngram_weight"].astype(np.float32),
+            column_major(t["ngram_weight"].astype(np.float32)),
             t["vector_weight"],
             t["bias"],
             t["thresholds"],

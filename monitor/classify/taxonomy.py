@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 import re
 import tomllib
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -489,6 +489,8 @@ class KeywordTagger:
                     self._prefixed[term.words[0][:3]].append((label, term))
                 else:
                     self._exact[term.words[0]].append((label, term))
+        # Plain dicts: a lookup of a word without terms must not add an empty entry.
+        self._exact, self._prefixed = dict(self._exact), dict(self._prefixed)
 
     @property
     def labels(self) -> list[str]:
@@ -505,13 +507,27 @@ class KeywordTagger:
         return words[end - 1].startswith(last) if term.prefix else words[end - 1] == last
 
     def scores(self, normalized: str) -> dict[str, float]:
+        if not self._labels:  # every label learned by the model: nothing left for seed terms
+            return {}
         words = normalized.split()
-        hits: Counter[str] = Counter()
+        hits: dict[str, int] = {}
+        exact, prefixed = self._exact, self._prefixed
         for i, word in enumerate(words):
-            for label, term in self._exact.get(word, []) + self._prefixed.get(word[:3], []):
-                if self._matches(term, words, i):
-                    hits[label] += 1
-        return {label: round(1 - math.exp(-hits[label]), 4) for label in self._labels if hits[label]}
+            # A one-word term found by its word has matched; longer ones look ahead.
+            found = exact.get(word)
+            if found:
+                for label, term in found:
+                    if len(term.words) == 1 or self._matches(term, words, i):
+                        hits[label] = hits.get(label, 0) + 1
+            if prefixed:
+                found = prefixed.get(word[:3])
+                if found:
+                    for label, term in found:
+                        if self._matches(term, words, i):
+                            hits[label] = hits.get(label, 0) + 1
+        if not hits:
+            return {}
+        return {label: round(1 - math.exp(-hits[label]), 4) for label in self._labels if label in hits}
 
     def tag(self, normalized: str) -> tuple[tuple[str, ...], dict[str, float]]:
         scores = self.scores(normalized)

@@ -15,7 +15,6 @@ _URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 _HANDLE = re.compile(r"(?<![\w@])@\w{1,30}")
 # "bangeeeet" and "bangeeet" become one token shape; two letters stay ("saat", "maaf").
 _REPEAT = re.compile(r"(\w)\1{2,}")
-_SPACE = re.compile(r"\s+")
 
 
 def repair_unicode(text: str) -> str:
@@ -26,7 +25,13 @@ def repair_unicode(text: str) -> str:
 def prepare(text: str) -> str:
     """The text as the default model sees it: URLs and @handles as placeholders, floods squeezed."""
     text = repair_unicode(text)
-    text = _URL.sub(" url ", text)
-    text = _HANDLE.sub(" @user ", text)
+    # Each substitution only where it can match (most posts have no link or handle); the
+    # result is the same text, which a trained model depends on.
+    lowered = text.lower()
+    if "http" in lowered or "www." in lowered:
+        text = _URL.sub(" url ", text)
+    if "@" in text:
+        text = _HANDLE.sub(" @user ", text)
     text = _REPEAT.sub(r"\1\1", text)
-    return _SPACE.sub(" ", text).strip()
+    # str.split() splits on exactly what `\s` matches, and is several times faster.
+    return " ".join(text.split())

@@ -236,8 +236,9 @@ def _queue(args: argparse.Namespace, out: TextIO) -> int:
 def _train(args: argparse.Namespace, out: TextIO) -> int:
     from monitor.classify.model import LightClassifier
     from monitor.classify.options import DefaultOptions
-    from monitor.feedback.train import estimate_deployment_priors, train
+    from monitor.feedback.train import STAGES, estimate_deployment_priors, train
     from monitor.plugin import PluginContext
+    from monitor.progress import Progress
 
     now = args.clock.now()
     with _session(args) as session:
@@ -245,13 +246,15 @@ def _train(args: argparse.Namespace, out: TextIO) -> int:
         if args.priors_only:
             model = LightClassifier(DefaultOptions().directory(PluginContext(data_dir=data_dir)))
         else:
-            report, model = train(
-                session.book.labelled_texts(),
-                data_dir,
-                now=now,
-                force=args.force,
-                progress=lambda line: print(line, file=out),
-            )
+            with Progress(say, say("train.what"), len(STAGES), unit=say("train.unit")) as bar:
+                report, model = train(
+                    session.book.labelled_texts(),
+                    data_dir,
+                    now=now,
+                    force=args.force,
+                    progress=lambda line: print(line, file=out),
+                    stages=lambda done, stage: bar.update(done, note=say(f"train.stage.{stage}") if stage else ""),
+                )
             for name, scores in ((say("train.before"), report.before), (say("train.after"), report.after)):
                 print(
                     say(

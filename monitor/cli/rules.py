@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
@@ -88,6 +87,7 @@ def _rules_test(args: argparse.Namespace, out: TextIO) -> int:
     from monitor.app import open_store
     from monitor.cli.moments import parse_moment
     from monitor.i18n import Messages
+    from monitor.progress import Progress
     from monitor.rules.backtest import backtest, format_backtest
 
     config = config_of(args)
@@ -107,7 +107,10 @@ def _rules_test(args: argparse.Namespace, out: TextIO) -> int:
         raise UsageError(say("backtest.no_rules"))
     store = open_store(config)
     try:
-        result = backtest(config, chosen, store, since, until)
+        with Progress(say, say("backtest.what"), unit=say("backtest.unit")) as bar:
+            result = backtest(
+                config, chosen, store, since, until, progress=lambda done, total: bar.update(done, total=total)
+            )
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     finally:
@@ -150,6 +153,7 @@ def _replay(args: argparse.Namespace, out: TextIO) -> int:
     from monitor.cli.common import simulated_time_logging
     from monitor.clock import SimulatedClock
     from monitor.i18n import Messages
+    from monitor.progress import Progress
     from monitor.replay import ReplayProgress, parse_columns, replay
 
     config = config_of(args)
@@ -161,21 +165,17 @@ def _replay(args: argparse.Namespace, out: TextIO) -> int:
     else:
         alerters = build_alerters(config)
 
+    bar = Progress(say, say("replay.what"), unit="mention")
+
     def progress(step: ReplayProgress) -> None:
-        line = say(
-            "replay.progress",
-            pct=step.fraction,
-            now=say.time(step.now),
-            stored=say.number(step.stored),
-            alerts=step.alerts,
-        )
-        print(line, file=sys.stderr, flush=True)
+        note = say("replay.progress", now=say.time(step.now), stored=say.number(step.stored), alerts=step.alerts)
+        bar.update(step.taken, total=step.total, note=note)
 
     clock = SimulatedClock(args.clock.now())
     try:
         columns = parse_columns(args.columns)
         events = _events(args, zone)
-        with simulated_time_logging(clock, zone):
+        with simulated_time_logging(clock, zone), bar:
             report = replay(
                 config,
                 args.input,
@@ -186,8 +186,10 @@ def _replay(args: argparse.Namespace, out: TextIO) -> int:
                 data_dir=args.data_dir,
                 clock=clock,
                 progress=progress,
+                progress_every=0.2,
                 step_by_step=args.step_by_step,
             )
+            bar.update(report.read, total=report.read)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     for problem in report.problems:

@@ -12,6 +12,9 @@ if TYPE_CHECKING:
     from monitor.i18n import Messages
     from monitor.pipeline import SourceReport
 
+# Pending mentions from which `monitor once` shows its progress.
+BACKLOG = 2_000
+
 
 def register(sub: Subparsers) -> None:
     run = sub.add_parser(
@@ -90,13 +93,26 @@ def source_state(source: SourceReport, say: Messages) -> str:
 def _once(args: argparse.Namespace, out: TextIO) -> int:
     from monitor.app import plugin_context
     from monitor.pipeline import build_pipeline
+    from monitor.progress import Progress
 
     config = config_of(args)
     say = plugin_context(config).messages()
     pipeline = build_pipeline(config)
+    bar: Progress | None = None
+
+    def progress(done: int, total: int) -> None:
+        # A backlog (a large export file, days of downtime) shows how far it is; a usual cycle not.
+        nonlocal bar
+        if bar is None and total >= BACKLOG:
+            bar = Progress(say, say("once.what"), total, unit="mention")
+        if bar is not None:
+            bar.update(done, total=total)
+
     try:
-        report = pipeline.cycle()
+        report = pipeline.cycle(progress=progress)
     finally:
+        if bar is not None:
+            bar.close()
         pipeline.close()
     for source in report.sources:
         print(say("source.line", name=source.source, state=source_state(source, say)), file=out)

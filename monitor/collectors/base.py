@@ -24,6 +24,9 @@ class CollectResult:
     # The server asked for a pause (a 429 mid-paging): what was read is kept, with a cursor
     # to go on from, and the source is not asked again for this many seconds.
     retry_after: float | None = None
+    # Only part of what the source has now was read (a chunk of a large file): collect again at
+    # once with the new cursor, after this part is committed.
+    more: bool = False
 
 
 class Collector(Protocol):

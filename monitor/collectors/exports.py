@@ -22,7 +22,7 @@ import csv
 import io
 import json
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import datetime, timedelta, timezone
 from typing import Any, Literal
 
@@ -87,7 +87,12 @@ def parse_columns(spec: str) -> dict[str, str]:
 
 
 def jsonl_rows(text: str, first_line: int = 1) -> Iterator[tuple[int, object]]:
-    for number, line in enumerate(text.splitlines(), start=first_line):
+    return undecoded(enumerate(text.splitlines(), start=first_line))
+
+
+def undecoded(lines: Iterable[tuple[int, str]]) -> Iterator[tuple[int, object]]:
+    """Numbered JSON Lines decoded; blank lines skipped, a broken one as its ValueError."""
+    for number, line in lines:
         if not line.strip():
             continue
         try:

@@ -56,19 +56,22 @@ class Enricher:
         unique: list[_Prepared] = []
         duplicates: list[str] = []
         fingerprints: dict[str, str] = {}
-        owners: dict[str, str] = {}
+        prepared: list[tuple[_Prepared, str]] = []
         for mention in map(self.official.mark, mentions):
             # Title and body are normalized once here and reused by dedupe, watchlists and stories.
             title, body = normalize_for_match(mention.title), normalize_for_match(mention.text)
             normalized = body if mention.title == mention.text else f"{title} {body}".strip()
-            fingerprint = duplicate_fingerprint(mention, normalized)
-            owner = owners.get(fingerprint) or self._owner(fingerprint)
-            if owner and owner != mention.id:
-                duplicates.append(mention.id)
+            prepared.append((_Prepared(mention, title, body, normalized), duplicate_fingerprint(mention, normalized)))
+        # Reposts stored earlier, looked up for the whole batch at once.
+        owners: dict[str, str] = self._owners([fingerprint for _, fingerprint in prepared])
+        for item, fingerprint in prepared:
+            owner = owners.get(fingerprint)
+            if owner and owner != item.mention.id:
+                duplicates.append(item.mention.id)
                 continue
-            owners[fingerprint] = mention.id
-            fingerprints[mention.id] = fingerprint
-            unique.append(_Prepared(mention, title, body, normalized))
+            owners[fingerprint] = item.mention.id
+            fingerprints[item.mention.id] = fingerprint
+            unique.append(item)
         texts = [p.mention.classified_text for p in unique]
         classifications = self.classifier.classify(texts) if texts else []
         labels = self.labels.for_mentions([p.mention.id for p in unique]) if unique else {}
@@ -104,6 +107,8 @@ class Enricher:
                 [(fingerprints[i], i) for i in stored if i in fingerprints],
             )
 
-    def _owner(self, fingerprint: str) -> str | None:
-        rows = self.state.query("SELECT mention_id FROM fingerprints WHERE fingerprint = ?", (fingerprint,))
-        return str(rows[0][0]) if rows else None
+    def _owners(self, fingerprints: Sequence[str]) -> dict[str, str]:
+        """Fingerprint -> the stored mention that has it, for those already stored."""
+        sql = "SELECT fingerprint, mention_id FROM fingerprints WHERE fingerprint IN ({marks})"
+        rows = self.state.query_in(sql, (), list(dict.fromkeys(fingerprints)))
+        return {str(f): str(m) for f, m in rows}

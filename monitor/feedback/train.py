@@ -136,10 +136,18 @@ def score(model: LightClassifier, items: Sequence[LabelledText]) -> Scores:
     return Scores(len(items), macro, accuracy, tags_f1)
 
 
-def refit(base: LightClassifier, items: Sequence[LabelledText], out: Path) -> None:
-    """Write to `out` a copy of `base` with its heads refitted on the labelled mentions."""
+# The stages of `train`, as catalogue keys (`train.stage.*`), in order: what its progress counts.
+STAGES = ("features", "ngram", "wordvec", "tagger", "score")
+
+
+def refit(
+    base: LightClassifier, items: Sequence[LabelledText], out: Path, stage: Callable[[str], None] = lambda _: None
+) -> None:
+    """Write to `out` a copy of `base` with its heads refitted on the labelled mentions; `stage`
+    is called as each of STAGES but the last begins."""
     shutil.copytree(base.directory, out)
     texts = [item.text for item in items]
+    stage("features")
     features = base.parts.features(texts)
     labels = base.labels
     with_sentiment = [i for i, item in enumerate(items) if item.label.sentiment is not None]
@@ -147,6 +155,7 @@ def refit(base: LightClassifier, items: Sequence[LabelledText], out: Path) -> No
         y = np.array([labels.index(_sentiment_name(items[i].label)) for i in with_sentiment])
         weight = balanced_weights(y, len(labels))
         batch = rows(features.ngrams, with_sentiment)
+        stage("ngram")
         if base.parts.ngram is not None:
             fit_ngram(
                 batch,
@@ -159,6 +168,7 @@ def refit(base: LightClassifier, items: Sequence[LabelledText], out: Path) -> No
                 lr=NGRAM_LR,
                 anchor=base.parts.ngram,
             ).save(out)
+        stage("wordvec")
         if base.parts.wordvec is not None:
             fit_wordvec(
                 base.parts.wordvec.words,
@@ -170,6 +180,7 @@ def refit(base: LightClassifier, items: Sequence[LabelledText], out: Path) -> No
                 anchor=base.parts.wordvec,
                 anchor_l2=MLP_ANCHOR_L2,
             ).save(out)
+    stage("tagger")
     tagger = base.tagger
     tagged = [i for i, item in enumerate(items) if item.label.topics is not None or item.label.flags is not None]
     if tagger is not None and tagged:
@@ -202,9 +213,12 @@ def train(
     force: bool = False,
     base_dir: Path = DEFAULT_MODEL_DIR,
     progress: Callable[[str], None] = lambda _: None,
+    stages: Callable[[int, str], None] = lambda _done, _stage: None,
 ) -> tuple[TrainReport, LightClassifier]:
     """Refit on the labels, compare on the held-out slice, adopt (or not); returns the report and
-    the model now in use (the trained copy when adopted, else the shipped one)."""
+    the model now in use (the trained copy when adopted, else the shipped one). `stages(done,
+    stage)`: how many of STAGES are done as `stage` begins, and once more at the end (done =
+    len(STAGES), stage "")."""
     if len(items) < MIN_LABELS:
         raise UsageError(f"baru {len(items)} mention berlabel; butuh setidaknya {MIN_LABELS} untuk melatih")
     base = LightClassifier(base_dir)
@@ -214,13 +228,15 @@ def train(
     target = trained_model_dir(data_dir)
     staging = target.with_name(target.name + ".baru")
     shutil.rmtree(staging, ignore_errors=True)
-    refit(base, learn, staging)
+    refit(base, learn, staging, lambda name: stages(STAGES.index(name), name))
     info = ModelInfo.load(staging)
     origin = f"dilatih {now:%Y-%m-%d %H:%M} UTC dari {base.name} dengan {len(learn)} label analis"
     replace_info = replace(info, name=f"{base.name}+lokal", origin=origin)
     replace_info.save(staging)
     trained = LightClassifier(staging)
+    stages(STAGES.index("score"), "score")
     before, after = score(base, check), score(trained, check)
+    stages(len(STAGES), "")
     better = _not_worse(before, after)
     adopted = force or better
     if adopted:

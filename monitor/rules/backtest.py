@@ -9,7 +9,7 @@ own state (incidents, cooldowns, silences, outbox) is never touched.
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -68,8 +68,10 @@ def backtest(
     *,
     step: timedelta | None = None,
     step_by_step: bool = False,
+    progress: Callable[[int, int], None] | None = None,
 ) -> BacktestResult:
-    """Evaluate `rules` together at every step in [start, end] over `store`; what would have fired."""
+    """Evaluate `rules` together at every step in [start, end] over `store`; what would have fired.
+    `progress(steps done, steps)` is called after each step."""
     for rule in rules:
         if not rule.backtestable:
             raise ValueError(
@@ -89,7 +91,7 @@ def backtest(
             engine = RuleEngine(
                 config.model_copy(update={"rules": tuple(rules)}), store, state, Outbox(state), lazy=changes
             )
-            moment = start
+            moment, done, steps = start, 0, int((end - start) / step) + 1
             while moment <= end:
                 for alert in engine.evaluate(moment, rules).alerts:
                     result.firings.append(
@@ -105,6 +107,9 @@ def backtest(
                         )
                     )
                 moment += step
+                done += 1
+                if progress is not None:
+                    progress(done, steps)
             result.lines = incident_lines(IncidentBook(state))
             result.evaluations = engine.evaluations
         finally:

@@ -103,7 +103,12 @@ class UpsertResult:
 
 class MentionStore(Protocol):
     def upsert(self, mentions: Sequence[EnrichedMention]) -> UpsertResult:
-        """Insert or replace by mention id; storing the same mention twice keeps one copy."""
+        """Insert or replace by mention id; storing the same mention twice keeps one copy.
+        Searches, counts and `get` may not see the batch before `refresh()`."""
+
+    def refresh(self) -> None:
+        """Make everything upserted so far visible to searches and counts (the pipeline calls it
+        once per cycle, before the rules run)."""
 
     def get(self, mention_id: str) -> EnrichedMention | None: ...
 

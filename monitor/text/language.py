@@ -18,11 +18,13 @@ import pycld2
 _CODES = {"jw": "jv", "iw": "he", "zh-Hant": "zh", "in": "id"}
 # Not language: links, @accounts and #hashtags (a hashtag is glued words, often English).
 _NOISE = re.compile(r"(?:https?://|www\.)\S+|[@#]\w+", re.IGNORECASE)
-_LETTERS = re.compile(r"[^\W\d_]", re.UNICODE)
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _NON_LATIN = re.compile(r"[^\W\d_\u0000-\u024f]")
 # Fewer letters than this and no identifier can tell ("ok 👍", "wkwk"): no guess.
 _MIN_LETTERS = 8
+# That many letters with anything else between them: the search stops at the last one needed
+# instead of listing every letter of the post.
+_ENOUGH_LETTERS = re.compile(rf"(?:[^\W\d_][\W\d_]*){{{_MIN_LETTERS}}}")
 _MAX_CHARS = 4000
 # CLD2's confidence score below which a short, slangy post is not told apart reliably: its
 # Indonesian slang ("blm cair nih", "ga nyala lg") reads as Malay or even Dutch at ~400-650, while
@@ -46,7 +48,7 @@ def detect_language(text: str) -> str | None:
     """The ISO 639-1 code of the text's language ('id', 'ms', 'jv', 'su', 'en', 'ja', ...), or
     None when there is too little text to tell."""
     plain = _NOISE.sub(" ", text)
-    if len(_LETTERS.findall(plain, 0, 4 * _MAX_CHARS)) < _MIN_LETTERS:
+    if not _ENOUGH_LETTERS.search(plain, 0, 4 * _MAX_CHARS):
         return None
     # CLD2 takes valid UTF-8 without control characters; anything else is not language anyway.
     # The opening of a long text says its language; CLD2's time grows with the length.

@@ -21,7 +21,6 @@ from selectolax.lexbor import LexborHTMLParser
 
 from monitor.text.slang import SLANG
 
-_SPACE = re.compile(r"\s+")
 _URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 _HANDLE = re.compile(r"(?<![\w@])@(\w{1,30})")
 _HASHTAG = re.compile(r"(?<![\w#])#(\w+)")
@@ -30,6 +29,7 @@ _TOKEN = re.compile(r"[#@]?\w+(?:-\w+)*", re.UNICODE)
 # Alay spelling swaps letters for digits: "b4nj1r", "m4l4h", "s3m0g4". Only inside words
 # that also hold letters, so "2024" and "rp 5000" stay numbers.
 _ALAY_DIGITS = str.maketrans({"4": "a", "3": "e", "1": "i", "0": "o", "5": "s", "7": "t", "6": "g", "9": "g"})
+_DIGIT = re.compile(r"\d")
 _MIXED = re.compile(r"\b(?=\w*[a-z])(?=\w*\d)\w+\b")
 # Reduplication with a number, "anak2" -> "anak-anak".
 _REDUP = re.compile(r"\b([a-z]{2,})2\b")
@@ -128,7 +128,8 @@ def clean_text(text: str | None) -> str:
     text = _decode_markup(text)
     text = unicodedata.normalize("NFC", text).replace("\u00a0", " ")
     text = _ZERO_WIDTH.sub("", _CONTROL.sub(" ", text))
-    return _SPACE.sub(" ", text).strip()
+    # str.split() splits on what `\s` matches, several times faster than the regex.
+    return " ".join(text.split())
 
 
 def fold_accents(text: str) -> str:
@@ -153,13 +154,20 @@ def normalize_token(token: str) -> str:
     return SLANG.get(token, token)
 
 
+@lru_cache(maxsize=4096)  # the enricher and the classifier normalize the same post's text
 def normalize_for_match(text: str | None) -> str:
     """Canonical lower-case form of a text; the same function normalizes watchlist terms."""
     text = fold_accents(clean_text(text)).lower()
-    text = _URL.sub(" ", text)
-    text = _HANDLE.sub(lambda m: f" @{m.group(1)} ", text)
-    text = _HASHTAG.sub(lambda m: f" #{m.group(1)} ", text)
-    text = _MIXED.sub(_undo_alay, text)
+    # Each substitution only where its pattern can match at all: most posts have no link,
+    # handle or hashtag, and the lookbehinds make a pass over every character costly.
+    if "http" in text or "www." in text:
+        text = _URL.sub(" ", text)
+    if "@" in text:
+        text = _HANDLE.sub(lambda m: f" @{m.group(1)} ", text)
+    if "#" in text:
+        text = _HASHTAG.sub(lambda m: f" #{m.group(1)} ", text)
+    if _DIGIT.search(text):
+        text = _MIXED.sub(_undo_alay, text)
     tokens = [normalize_token(t) if t[0] not in "#@" else t for t in _TOKEN.findall(text)]
     return " ".join(tokens)
 

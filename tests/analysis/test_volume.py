@@ -6,6 +6,8 @@ from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from conftest import upserted
+
 from monitor.analysis.volume import choose_interval, volume, volume_by
 from monitor.store.base import MentionFilter
 from tests.store.samples import BY_ID, DAY, MENTIONS
@@ -18,7 +20,7 @@ LATE = replace(
 
 
 def test_days_start_at_local_midnight(store):
-    store.upsert([*MENTIONS, LATE])
+    upserted(store, [*MENTIONS, LATE])
     midnight_wib = datetime(2026, 11, 1, 17, tzinfo=UTC)  # 2 November 00:00 WIB
     assert volume(store, MentionFilter(), timedelta(days=1), "Asia/Jakarta") == [(midnight_wib, 8)]
     midnight_wit = datetime(2026, 11, 1, 15, tzinfo=UTC)  # 2 November 00:00 WIT
@@ -29,7 +31,7 @@ def test_days_start_at_local_midnight(store):
 
 
 def test_empty_days_inside_the_window_are_zero(store):
-    store.upsert(MENTIONS)
+    upserted(store, MENTIONS)
     midnight = datetime(2026, 11, 1, 17, tzinfo=UTC)
     flt = MentionFilter(since=midnight - timedelta(days=1), until=midnight + timedelta(days=2))
     counts = [n for _, n in volume(store, flt, timedelta(days=1), "Asia/Jakarta")]
@@ -37,21 +39,21 @@ def test_empty_days_inside_the_window_are_zero(store):
 
 
 def test_weeks_start_on_monday(store):
-    store.upsert(MENTIONS)
+    upserted(store, MENTIONS)
     (start, count), *_ = volume(store, MentionFilter(), timedelta(days=7), "Asia/Jakarta")
     local = start.astimezone(ZoneInfo("Asia/Jakarta"))
     assert (local.date(), local.hour, count) == (date(2026, 11, 2), 0, 7)  # a Monday, 00:00 WIB
 
 
 def test_hours_are_the_stores_own_histogram_over_the_datas_span(store):
-    store.upsert(MENTIONS)
+    upserted(store, MENTIONS)
     series = volume(store, MentionFilter(), timedelta(hours=1), "Asia/Jakarta")
     assert series[0] == (DAY + timedelta(hours=1), 2) and series[-1] == (DAY + timedelta(hours=7), 1)
     assert [n for _, n in series] == [2, 1, 1, 0, 1, 1, 1]
 
 
 def test_one_series_per_value_on_one_axis(store):
-    store.upsert(MENTIONS)
+    upserted(store, MENTIONS)
     series = volume_by(store, "sentiment", MentionFilter(), timedelta(hours=1), "Asia/Jakarta")
     assert {k: sum(n for _, n in s) for k, s in series.items()} == dict(store.terms("sentiment", MentionFilter()))
     assert len({tuple(at for at, _ in s) for s in series.values()}) == 1

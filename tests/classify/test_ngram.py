@@ -3,7 +3,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from monitor.classify.ngram import NgramHead, NgramSpec, featurize
+from monitor.classify.ngram import NgramHead, NgramSpec, column_major, featurize, sparse_dot
 from monitor.classify.textprep import prepare
 
 SPEC = NgramSpec(bits=12)
@@ -100,3 +100,40 @@ def test_load_returns_none_without_a_head(tmp_path):
 )
 def test_prepare(raw, expected):
     assert prepare(raw) == expected
+
+
+@pytest.mark.parametrize("fold", [0, 3])
+def test_a_column_major_table_gives_the_same_logits_as_a_row_major_one(fold):
+    # Inference reads column-major tables column by column; training keeps row-major ones.
+    spec = NgramSpec(bits=12)
+    batch = featurize(["bansos blm cair 😡", "makasih BPBD gercep", "ora iso lewat, banyune sedengkul"], spec)
+    rng = np.random.default_rng(5)
+    table = rng.normal(size=(1 << (spec.bits - fold), 7)).astype(np.float32)
+    fast = sparse_dot(batch, column_major(table), fold)
+    assert not table.flags.f_contiguous and column_major(table).flags.f_contiguous
+    np.testing.assert_allclose(fast, sparse_dot(batch, table, fold), rtol=1e-5, atol=1e-6)
+    # Row 0 by hand: its features' rows, weighted.
+    ids = batch.ids[batch.indptr[0] : batch.indptr[1]] >> fold
+    expected = (table[ids] * batch.weights[batch.indptr[0] : batch.indptr[1], None]).sum(axis=0)
+    np.testing.assert_allclose(fast[0], expected, rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Cek HTTPS://Bansos.GO.ID/daftar skrg!!!",
+        "info di WWW.kemensos.go.id  @KemensosRI mantuuuul",
+        "ga\u3000nyala\x1clg,\u00a0banjiiiir\t\n sedengkul",
+        "email warga@contoh.id bukan akun",
+        "  biasa aja  ",
+    ],
+)
+def test_prepare_gives_what_the_model_was_trained_on(text):
+    # The fast paths must not change the text shape: the reference is every substitution, always.
+    import re
+
+    from monitor.classify import textprep
+
+    reference = textprep._URL.sub(" url ", textprep.repair_unicode(text))
+    reference = textprep._REPEAT.sub(r"\1\1", textprep._HANDLE.sub(" @user ", reference))
+    assert prepare(text) == re.sub(r"\s+", " ", reference).strip()

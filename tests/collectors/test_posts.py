@@ -53,7 +53,51 @@ def test_file_is_read_incrementally(tmp_path):
     with path.open("a", encoding="utf-8") as handle:
         handle.write(json.dumps({"id": "b", "text": "dua"}) + "\n")
     second = posts.collect(first.cursor, NOW)
-    assert [m.text for m in second.mentions] == ["dua"] and second.cursor == {"lines": 2}
+    assert [m.text for m in second.mentions] == ["dua"]
+    assert second.cursor == {"lines": 2, "offset": path.stat().st_size} and not second.more
+
+
+def _posts(path, texts, *, start=0):
+    lines = [json.dumps({"id": f"p{start + i}", "text": t}, ensure_ascii=False) for i, t in enumerate(texts)]
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write("".join(line + "\n" for line in lines))
+
+
+def test_a_large_file_is_read_a_chunk_at_a_time_from_the_byte_offset(tmp_path):
+    path = tmp_path / "posts.jsonl"
+    texts = [f"antrean bansos di kelurahan {n} panjang bgt 😩" for n in range(7)]
+    _posts(path, texts[:5])
+    path.write_bytes(path.read_bytes().replace(b'{"id": "p2"', b'{rusak "p2"'))
+    posts = make_collector("file", "ekspor", base_dir=tmp_path, path="posts.jsonl", chunk=2)
+    first = posts.collect({}, NOW)
+    assert [m.text for m in first.mentions] == texts[:2] and first.more
+    second = posts.collect(first.cursor, NOW)
+    # The broken third line is reported with its number and counted as read.
+    assert [m.text for m in second.mentions] == texts[3:4] and second.skipped[0].startswith("baris 3:")
+    third = posts.collect(second.cursor, NOW)
+    assert [m.text for m in third.mentions] == texts[4:5] and not third.more
+    _posts(path, texts[5:], start=5)
+    fourth = posts.collect(third.cursor, NOW)
+    assert [m.text for m in fourth.mentions] == texts[5:] and fourth.cursor["lines"] == 7
+
+
+def test_a_cursor_from_before_offsets_skips_its_lines_once(tmp_path):
+    path = tmp_path / "posts.jsonl"
+    _posts(path, ["satu", "dua", "tiga"])
+    posts = make_collector("file", "ekspor", base_dir=tmp_path, path="posts.jsonl")
+    result = posts.collect({"lines": 2}, NOW)
+    assert [m.text for m in result.mentions] == ["tiga"] and result.cursor["offset"] == path.stat().st_size
+
+
+def test_a_file_replaced_by_a_shorter_one_is_read_from_the_start(tmp_path):
+    path = tmp_path / "posts.jsonl"
+    _posts(path, ["satu", "dua", "tiga"])
+    posts = make_collector("file", "ekspor", base_dir=tmp_path, path="posts.jsonl")
+    cursor = posts.collect({}, NOW).cursor
+    path.write_text(json.dumps({"id": "baru", "text": "hari baru"}) + "\n", encoding="utf-8")
+    assert [m.text for m in posts.collect(cursor, NOW).mentions] == ["hari baru"]
+    # A cursor of lines only, from a longer file than this one, starts over too.
+    assert [m.text for m in posts.collect({"lines": 9}, NOW).mentions] == ["hari baru"]
 
 
 def test_missing_file_names_the_source(tmp_path):

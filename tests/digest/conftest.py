@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
+from conftest import upserted
 from localhttp import free_port
 
 from monitor.app import load_config
@@ -165,7 +166,7 @@ def make_world(tmp_path: Path, smtp_server: SmtpServer) -> Iterator[Callable[...
         config = load_config(config_path)
         store = SqliteStore(tmp_path / "var" / "mentions.sqlite3")
         if mentions:
-            store.upsert(the_day())
+            upserted(store, the_day())
         state = StateDB(tmp_path / "var" / "state.sqlite3")
         if incident:
             add_incident(state)

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import upserted
 from PIL import Image
 
 from tests.digest.chromium import Chromium, binary
@@ -117,7 +118,7 @@ def pages(make_world, tmp_path: Path) -> dict[str, Path]:
         path = tmp_path / f"{name}.html"
         path.write_text(digest.preview_html(), encoding="utf-8")
         found[name] = path
-        world.store.upsert([]) if mentions else None
+        upserted(world.store, []) if mentions else None
         world.state.close()
         world.store.close()
         (tmp_path / "var").rename(tmp_path / f"var-{name}")

@@ -8,6 +8,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from conftest import upserted
 from timeline import at, enriched
 
 from monitor.app import load_config
@@ -98,8 +99,9 @@ def test_incidents_list_and_ack(config, capsys):
 
 def test_rules_test_reads_the_configured_store(config, capsys):
     store = SqliteStore(config.data_dir / "mentions.sqlite3")
-    store.upsert(
-        [enriched(f"BLT ga cair, kecewa {i}", minutes=30, sentiment="negative", author=f"w{i}") for i in range(3)]
+    upserted(
+        store,
+        [enriched(f"BLT ga cair, kecewa {i}", minutes=30, sentiment="negative", author=f"w{i}") for i in range(3)],
     )
     store.close()
     text = cli(config, "rules", "test", "keluhan", "--from", "2026-11-23", "--to", "2026-11-23")

@@ -6,6 +6,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from conftest import upserted
 
 from monitor.records import Label
 from monitor.store.base import MentionFilter
@@ -19,7 +20,7 @@ def ids(hits) -> list[str]:
 
 @pytest.fixture
 def filled(store):
-    result = store.upsert(MENTIONS)
+    result = upserted(store, MENTIONS)
     assert sorted(result.stored) == sorted(BY_ID) and result.failed == {}
     return store
 
@@ -31,9 +32,9 @@ def test_get_round_trips_every_field(filled):
 
 
 def test_reupsert_replaces_and_never_duplicates(filled):
-    assert filled.upsert(MENTIONS).stored == tuple(BY_ID)
+    assert upserted(filled, MENTIONS).stored == tuple(BY_ID)
     changed = replace(BY_ID["m2"], watchlists=("banjir", "pompa"), story_id="s-rob-2")
-    assert filled.upsert([changed]).stored == ("m2",)
+    assert upserted(filled, [changed]).stored == ("m2",)
     assert filled.count(MentionFilter()) == len(MENTIONS)
     assert filled.get("m2") == changed
     assert filled.count(MentionFilter(watchlists=("pompa",))) == 1
@@ -43,7 +44,7 @@ def test_a_corrected_publication_date_moves_the_mention_without_a_copy(filled):
     # A source without dates first got collected_at; the real date is a month earlier.
     m5 = BY_ID["m5"]
     corrected = replace(m5, mention=replace(m5.mention, published_at=m5.mention.published_at - timedelta(days=40)))
-    assert filled.upsert([corrected]).stored == ("m5",)
+    assert upserted(filled, [corrected]).stored == ("m5",)
     assert filled.count(MentionFilter()) == len(MENTIONS)
     assert filled.get("m5") == corrected
     assert filled.count(MentionFilter(since=DAY)) == len(MENTIONS) - 1
@@ -52,13 +53,13 @@ def test_a_corrected_publication_date_moves_the_mention_without_a_copy(filled):
 def test_the_last_copy_in_one_batch_wins(store):
     first = BY_ID["m4"]
     second = replace(first, classification=replace(first.classification, sentiment=Sentiment.NEGATIVE))
-    store.upsert([first, second])
+    upserted(store, [first, second])
     assert store.count(MentionFilter()) == 1
     assert store.get("m4") == second
 
 
 def test_empty_store_and_empty_batch(store):
-    assert store.upsert([]).stored == ()
+    assert upserted(store, []).stored == ()
     assert store.count(MentionFilter()) == 0
     assert store.search(MentionFilter(query="banjir")) == []
     assert store.terms("source", MentionFilter()) == []

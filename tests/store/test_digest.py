@@ -3,6 +3,8 @@ same digest, word for word, from SQLite and from Elasticsearch."""
 
 from __future__ import annotations
 
+from conftest import upserted
+
 from monitor.config import DigestGroupConfig
 from monitor.digest.compose import build_sections, compose
 from monitor.digest.day import DigestDay
@@ -20,10 +22,10 @@ def digest_text(store) -> str:
 
 
 def test_the_same_digest_from_every_store(store, tmp_path):
-    store.upsert(the_day())
+    upserted(store, the_day())
     reference = SqliteStore(tmp_path / "reference.sqlite3")
     try:
-        reference.upsert(the_day())
+        upserted(reference, the_day())
         expected = digest_text(reference)
     finally:
         reference.close()

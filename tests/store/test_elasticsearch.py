@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
+from conftest import upserted
 from localhttp import unused_url
 from pydantic import ValidationError
 
@@ -55,12 +56,15 @@ class FlakyProxy:
     def __init__(self, target: str, faults: list[str]):
         self.faults = list(faults)
         self.bulk_sizes: list[int] = []
+        # "METHOD /path" of every request, in order.
+        self.requests: list[str] = []
         self.http = httpx.Client(base_url=target, timeout=30)
         self.server = ScriptedServer(self._handle)
         self.url = self.server.url
 
     def _handle(self, method: str, path: str, headers: dict[str, str], body: bytes):
         product = {"x-elastic-product": "Elasticsearch", "content-type": "application/json"}
+        self.requests.append(f"{method} {path.split('?')[0]}")
         is_bulk = path.startswith("/_bulk")
         fault = self.faults.pop(0) if is_bulk and self.faults else None
         if is_bulk:
@@ -138,7 +142,7 @@ def test_init_is_idempotent_and_sets_up_template_index_and_alias(make_es_store):
 @pytest.mark.elasticsearch
 def test_store_installs_a_missing_template_before_the_first_write(make_es_store):
     store = make_es_store()  # no init
-    assert store.upsert(MENTIONS).failed == {}
+    assert upserted(store, MENTIONS).failed == {}
     index = store.index_for(DAY)
     assert store.client.indices.get_mapping(index=index).body[index]["mappings"]["dynamic"] == "strict"
     assert store.count(MentionFilter()) == len(MENTIONS)
@@ -157,7 +161,7 @@ def test_analyzer_drops_indonesian_stop_words_but_keeps_negation(es_store):
 
 @pytest.mark.elasticsearch
 def test_significant_terms_compare_a_slice_with_the_background(es_store):
-    es_store.upsert(MENTIONS)
+    upserted(es_store, MENTIONS)
     negative = MentionFilter(sentiment=("negative",))
     found = es_store.significant_terms("topics", negative, min_count=1)
     # Negative mentions: m1 (bencana, infrastruktur), m3 (bencana), m5 (bansos); bansos is 1 of 3
@@ -179,7 +183,7 @@ def test_significant_terms_compare_a_slice_with_the_background(es_store):
 @pytest.mark.elasticsearch
 def test_a_rejected_document_is_reported_and_the_rest_are_stored(es_store):
     huge = replace(BY_ID["m4"], mention=replace(BY_ID["m4"].mention, id="terlalu-besar", engagement=10**20))
-    result = es_store.upsert([*MENTIONS, huge])
+    result = upserted(es_store, [*MENTIONS, huge])
     assert set(result.stored) == set(BY_ID)
     assert list(result.failed) == ["terlalu-besar"]
     assert "engagement" in result.failed["terlalu-besar"]
@@ -194,7 +198,7 @@ def test_bulk_is_retried_with_backoff_on_429_and_503(make_es_store, es_url):
         waits: list[float] = []
         store = make_es_store(proxy.url, retries=3, sleep=waits.append)
         es_admin.init(store, now=NOW)
-        result = store.upsert(MENTIONS)
+        result = upserted(store, MENTIONS)
         assert result.failed == {} and len(result.stored) == len(MENTIONS)
         assert waits == [0.05, 0.1]
         assert proxy.bulk_sizes == [len(MENTIONS)] * 3
@@ -209,7 +213,7 @@ def test_documents_the_node_was_too_busy_for_are_resent_alone(make_es_store, es_
     try:
         store = make_es_store(proxy.url, sleep=lambda _: None)
         es_admin.init(store, now=NOW)
-        result = store.upsert(MENTIONS)
+        result = upserted(store, MENTIONS)
         assert result.failed == {} and set(result.stored) == set(BY_ID)
         assert proxy.bulk_sizes == [len(MENTIONS), 1]
         assert store.count(MentionFilter()) == len(MENTIONS)
@@ -223,7 +227,7 @@ def test_busy_documents_that_stay_busy_are_failed_not_lost(make_es_store, es_url
     try:
         store = make_es_store(proxy.url, retries=2, sleep=lambda _: None)
         es_admin.init(store, now=NOW)
-        result = store.upsert(MENTIONS[:3])
+        result = upserted(store, MENTIONS[:3])
         assert list(result.failed) == ["m1"] and "antrean penuh" in result.failed["m1"]
         assert result.stored == ("m2", "m3")
     finally:
@@ -236,7 +240,7 @@ def test_an_unreachable_cluster_raises_store_error_after_retries():
     # Built as the monitor builds it: the backoff goes through the plugin context's sleep.
     store = STORES.build("elasticsearch", "store", options, PluginContext(sleep=waits.append))
     with pytest.raises(StoreError, match="3 percobaan"):
-        store.upsert(MENTIONS)
+        upserted(store, MENTIONS)
     assert waits == [0.05, 0.1]
     store.close()
 
@@ -302,7 +306,7 @@ def test_node_outage_mid_indexing_loses_and_duplicates_nothing(es_node_factory):
         while inbox:
             batch = inbox[0]
             try:
-                result = store.upsert(batch)
+                result = upserted(store, batch)
             except StoreError as exc:
                 outages.append(str(exc))  # the batch stays in the inbox
                 threading.Event().wait(0.5)
@@ -339,11 +343,12 @@ def test_retention_deletes_only_whole_months_older_than_the_limit(make_es_store)
     store = make_es_store(retention="60d")
     es_admin.init(store, now=NOW)
     months = [datetime(2026, m, 15, tzinfo=UTC) for m in (7, 8, 9, 10)]
-    store.upsert(
+    upserted(
+        store,
         [
             make(f"r{d:%m}", d - DAY, source="detik", channel="news", title="Arsip", text="arsip lama", sentiment=None)
             for d in months
-        ]
+        ],
     )
     # now - 60d = 2026-09-28: July and August are over before it, September is not.
     expired = [f"{store.alias}-2026.07", f"{store.alias}-2026.08"]
@@ -353,3 +358,82 @@ def test_retention_deletes_only_whole_months_older_than_the_limit(make_es_store)
     assert es_admin.retention(store, now=NOW) == []
     assert store.count(MentionFilter()) == 2
     assert es_admin.monthly_indices(store) == [f"{store.alias}-2026.{m}" for m in ("09", "10", "11")]
+
+
+@pytest.mark.elasticsearch
+def test_the_pipeline_refreshes_once_before_its_rules_and_they_see_every_batch(make_es_store, es_url, write_config):
+    from test_pipeline import RULES, T0, posts
+
+    from monitor.app import load_config
+    from monitor.clock import SimulatedClock
+    from monitor.pipeline import build_pipeline
+
+    proxy = FlakyProxy(es_url, [])
+    try:
+        store = make_es_store(proxy.url)
+        es_admin.init(store, now=T0)
+        folder = write_config(
+            '[[sources]]\nname = "sosmed"\ntype = "file"\nchannel = "social"\npath = "posts.jsonl"\n'
+            '[watchlists]\nbanjir = ["banjir", "pompa", "perahu", "bpbd"]\n',
+            rules=RULES,
+        )
+        (folder.parent / "posts.jsonl").write_bytes(posts(6))
+        pipeline = build_pipeline(load_config(folder), clock=SimulatedClock(T0 + timedelta(minutes=10)), store=store)
+        pipeline.collect_all()
+        assert pipeline.process(batch_size=2).stored == 6
+        refreshes = [r for r in proxy.requests if r.endswith("/_refresh")]
+        assert refreshes == [] and len(proxy.bulk_sizes) == 3
+        report = pipeline.evaluate()
+        assert len([r for r in proxy.requests if r.endswith("/_refresh")]) == 1
+        # The threshold rule (4 negative flood complaints in an hour) saw the three batches at once:
+        # the five of the six that the word list reads as negative, as on SQLite.
+        assert [a.count for a in report.alerts] == [5]
+        pipeline.evaluate()  # nothing new stored: no second refresh
+        assert len([r for r in proxy.requests if r.endswith("/_refresh")]) == 1
+        pipeline.close()
+    finally:
+        proxy.close()
+
+
+@pytest.mark.elasticsearch
+def test_a_date_corrected_before_the_refresh_still_leaves_no_copy(es_store):
+    # Two batches of one cycle: the second moves m5 a month back before anything was refreshed.
+    es_store.upsert(MENTIONS)
+    m5 = BY_ID["m5"]
+    corrected = replace(m5, mention=replace(m5.mention, published_at=m5.mention.published_at - timedelta(days=40)))
+    assert es_store.upsert([corrected]).stored == ("m5",)
+    es_store.refresh()
+    assert es_store.count(MentionFilter()) == len(MENTIONS)
+    assert es_store.get("m5") == corrected
+
+
+@pytest.mark.elasticsearch
+def test_re_indexing_known_mentions_needs_no_lookup_and_a_long_backlog_stays_bounded(
+    make_es_store, es_url, monkeypatch
+):
+    from monitor.store.types import elasticsearch as es_module
+
+    proxy = FlakyProxy(es_url, [])
+    try:
+        store = make_es_store(proxy.url)
+        es_admin.init(store, now=NOW)
+        store.upsert(MENTIONS)
+        store.refresh()
+        before = len(proxy.requests)
+        retitled = [replace(m, mention=replace(m.mention, title=f"{m.mention.title} (ralat)")) for m in MENTIONS]
+        assert set(store.upsert(retitled).stored) == {m.id for m in MENTIONS}
+        # Updated in place: one bulk request, no search for older copies.
+        assert [r for r in proxy.requests[before:] if "_search" in r] == []
+        # More unrefreshed mentions than remembered: the store refreshes on its own, and a date
+        # corrected afterwards still leaves no copy behind.
+        monkeypatch.setattr(es_module, "MAX_UNREFRESHED", 2)
+        m5 = BY_ID["m5"]
+        store.upsert(MENTIONS)
+        assert any(r.endswith("/_refresh") for r in proxy.requests[before:])
+        corrected = replace(m5, mention=replace(m5.mention, published_at=m5.mention.published_at - timedelta(days=40)))
+        store.upsert([corrected])
+        store.refresh()
+        assert store.count(MentionFilter()) == len(MENTIONS)
+        assert store.get("m5") == corrected
+    finally:
+        proxy.close()

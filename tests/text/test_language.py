@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from monitor.text.language import detect_language
 from monitor.text.normalize import normalize_for_match
@@ -49,3 +51,14 @@ def test_too_little_text_is_no_guess():
 def test_links_handles_and_broken_characters_do_not_matter():
     text = "@pemkot_tirta https://t.co/x1 Warga mengeluhkan pelayanan kelurahan yang lambat sekali \x00 #BanjirTirta"
     assert detect_language(text) == "id"
+
+
+@given(st.text(alphabet="ab é1_ 2!😭ñ\u0301\nア", max_size=30))
+def test_enough_letters_is_the_same_as_counting_them(text):
+    # The short-text cut-off searches for the eighth letter instead of listing all of them.
+    import re
+
+    from monitor.text.language import _ENOUGH_LETTERS, _MIN_LETTERS
+
+    counted = len(re.findall(r"[^\W\d_]", text)) >= _MIN_LETTERS
+    assert bool(_ENOUGH_LETTERS.search(text)) == counted

@@ -1,19 +1,23 @@
 """`type = "file"`: posts from a local export file (read incrementally) or a URL — JSON Lines,
 a JSON array (an X archive's `tweets.js` too) or CSV, in the monitor's own post format or a
 platform's export shape (`preset`, see monitor/collectors/exports.py).
+
+A local JSON Lines file is streamed: each run reads at most `chunk` lines from where the last one
+stopped (the cursor keeps the byte offset) and says there is more, so a backlog of a million posts
+goes to the inbox a chunk at a time in bounded memory. CSV and JSON arrays are read whole.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, BinaryIO, Literal
 
 from pydantic import Field, field_validator, model_validator
 
 from monitor.collectors.base import CollectorOptions, CollectResult
-from monitor.collectors.exports import FIELDS, Format, Preset, csv_rows, json_rows, jsonl_rows, to_mentions
+from monitor.collectors.exports import FIELDS, Format, Preset, csv_rows, json_rows, jsonl_rows, to_mentions, undecoded
 from monitor.collectors.fetch import Fetcher, host_of
 from monitor.errors import SourceError
 from monitor.plugin import Plugin, PluginContext
@@ -34,6 +38,8 @@ class FileOptions(CollectorOptions):
     columns: dict[str, str] = Field(default_factory=dict)
     timeout: float = Field(default=20.0, gt=0)
     max_bytes: int = Field(default=20_000_000, ge=1_000)
+    # Lines of a local JSON Lines file read (and committed to the inbox) together.
+    chunk: int = Field(default=5_000, ge=1)
 
     @model_validator(mode="after")
     def _one_location(self) -> FileOptions:
@@ -85,18 +91,47 @@ class PostsCollector:
             )
             mentions, problems, _ = self._read(fetched.content.decode("utf-8-sig", errors="replace"), 0, now)
             return CollectResult(mentions, {}, problems)
+        if self.format == "jsonl":
+            return self._stream(cursor, now)
         try:
             text = self.path.read_text(encoding="utf-8-sig", errors="replace")
         except OSError as exc:
             raise SourceError(self.name, f"tidak bisa membaca {self.path}: {exc.strerror}") from None
-        # The cursor is how much was taken (lines of JSON Lines, records of CSV and JSON):
-        # what is appended is read next time.
-        key = "lines" if self.format == "jsonl" else "records"
-        done = int(cursor.get(key, 0))
+        # The cursor is how many records were taken: what is appended is read next time.
+        done = int(cursor.get("records", 0))
         mentions, problems, total = self._read(text, done, now)
         if total < done:  # the file was replaced by a shorter one: start over
             mentions, problems, total = self._read(text, 0, now)
-        return CollectResult(mentions, {key: total}, problems)
+        return CollectResult(mentions, {"records": total}, problems)
+
+    def _stream(self, cursor: dict[str, Any], now: datetime) -> CollectResult:
+        """At most `chunk` lines of a JSON Lines file from the cursor on; the cursor is the lines
+        taken and the byte offset after them (a cursor with lines only, from an older version,
+        skips that many lines once)."""
+        assert self.path is not None
+        done, offset = int(cursor.get("lines", 0)), cursor.get("offset")
+        try:
+            handle = self.path.open("rb")
+        except OSError as exc:
+            raise SourceError(self.name, f"tidak bisa membaca {self.path}: {exc.strerror}") from None
+        with handle:
+            size = self.path.stat().st_size
+            if isinstance(offset, int) and offset <= size:
+                handle.seek(offset)
+            elif offset is not None or not _skip_lines(handle, done):
+                # The file was replaced by a shorter one: start over.
+                handle.seek(0)
+                done = 0
+            rows: list[tuple[int, str]] = []
+            while len(rows) < self.options.chunk:
+                raw = handle.readline()
+                if not raw:
+                    break
+                line = raw.decode("utf-8", errors="replace")
+                rows.append((done + len(rows) + 1, line.removeprefix("\ufeff") if done + len(rows) == 0 else line))
+            position = handle.tell()
+        mentions, problems = self._mentions(undecoded(rows), now)
+        return CollectResult(mentions, {"lines": done + len(rows), "offset": position}, problems, more=position < size)
 
     def _rows(self, text: str) -> Iterator[tuple[int, object]]:
         if self.format == "csv":
@@ -107,27 +142,37 @@ class PostsCollector:
         return jsonl_rows(text)
 
     def _read(self, text: str, skip: int, now: datetime) -> tuple[tuple[Mention, ...], tuple[str, ...], int]:
-        mentions: list[Mention] = []
-        problems: list[str] = []
         try:
             rows = list(self._rows(text))
         except ValueError as exc:
             raise SourceError(self.name, str(exc)) from None
         lines = self.format == "jsonl"
-        for index, (number, record) in enumerate(rows):
-            if (number if lines else index + 1) <= skip:
-                continue
+        wanted = [(n, r) for i, (n, r) in enumerate(rows) if (n if lines else i + 1) > skip]
+        mentions, problems = self._mentions(wanted, now)
+        return mentions, problems, len(text.splitlines()) if lines else len(rows)
+
+    def _mentions(
+        self, rows: Iterable[tuple[int, object]], now: datetime
+    ) -> tuple[tuple[Mention, ...], tuple[str, ...]]:
+        mentions: list[Mention] = []
+        problems: list[str] = []
+        preset: Preset = self.options.preset
+        if self.format == "csv" and preset == "auto" and self.options.columns:
+            preset = "generic"
+        for number, record in rows:
             try:
                 if isinstance(record, Exception):
                     raise record
-                preset: Preset = self.options.preset
-                if self.format == "csv" and preset == "auto" and self.options.columns:
-                    preset = "generic"
                 mentions += to_mentions(record, preset, source=self.name, channel=self.channel, now=now)
             except ValueError as exc:
                 label = "data" if self.format == "json" else "baris"
                 problems.append(f"{label} {number}: {exc}")
-        return tuple(mentions), tuple(problems), len(text.splitlines()) if lines else len(rows)
+        return tuple(mentions), tuple(problems)
+
+
+def _skip_lines(handle: BinaryIO, count: int) -> bool:
+    """Move past `count` lines; False when the file has fewer."""
+    return all(handle.readline() for _ in range(count))
 
 
 PLUGIN = Plugin(FileOptions, PostsCollector.build)

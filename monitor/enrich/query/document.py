@@ -45,9 +45,13 @@ class FieldIndex:
         found: dict[str, list[int]] = {}
         offset = 0
         for part in parts:
-            for i, token in enumerate(part):
+            for i, token in enumerate(part, offset):
+                # Most tokens are plain words with one form: no tuple of forms built for them.
+                if token[0] not in "#@" and "-" not in token:
+                    found.setdefault(token, []).append(i)
+                    continue
                 for form in _forms(token):
-                    found.setdefault(form, []).append(offset + i)
+                    found.setdefault(form, []).append(i)
             offset += len(part) + MAX_NEAR + 1
         return cls({form: tuple(where) for form, where in found.items()})
 
@@ -75,9 +79,23 @@ class MatchDocument:
 
     any: FieldIndex
     title_end: int
-    author: FieldIndex
-    source: FieldIndex
-    channel: FieldIndex
+    # Raw values: their indexes are built when a query first looks in that field (most
+    # watchlists never do, and a crisis brings tens of thousands of distinct authors).
+    author_value: str | None = None
+    source_value: str = ""
+    channel_value: str = ""
+
+    @cached_property
+    def author(self) -> FieldIndex:
+        return _short_field_index(self.author_value)
+
+    @cached_property
+    def source(self) -> FieldIndex:
+        return _short_field_index(self.source_value)
+
+    @cached_property
+    def channel(self) -> FieldIndex:
+        return _short_field_index(self.channel_value)
 
     @classmethod
     def build(
@@ -100,9 +118,9 @@ class MatchDocument:
         return cls(
             any=FieldIndex.build([title, text]),
             title_end=len(title),
-            author=_short_field_index(author),
-            source=_short_field_index(source),
-            channel=_short_field_index(channel),
+            author_value=author,
+            source_value=source,
+            channel_value=channel,
         )
 
     @classmethod

@@ -108,7 +108,9 @@ class ElasticsearchOptions(PluginOptions):
     # First wait before a retry; doubles each time (0.5s, 1s, 2s, ...).
     backoff: Duration = timedelta(seconds=0.5)
     chunk_size: int = Field(default=500, ge=1, le=10_000)
-    # Make stored mentions searchable before upsert returns, so rules see the batch just indexed.
+    # `refresh()` makes what was stored searchable at once; the pipeline calls it once per cycle
+    # before the rules run, so rules see every batch just indexed. false: left to the index's
+    # refresh interval (about a second), and rules may miss the newest mentions.
     refresh: bool = True
 
     @field_validator("hosts", mode="before")
@@ -248,6 +250,12 @@ class SignificantTerm:
     score: float
 
 
+# Mentions remembered between refreshes at most (about 100 bytes each).
+MAX_UNREFRESHED = 100_000
+# Ids per lookup of older copies (Elasticsearch returns at most 10,000 hits per search).
+LOOKUP_SIZE = 5_000
+
+
 class ElasticsearchStore:
     """MentionStore on an Elasticsearch cluster; the client is passed in (or built from options)."""
 
@@ -262,6 +270,11 @@ class ElasticsearchStore:
         self.options = options or ElasticsearchOptions()
         self._sleep = sleep
         self._template_checked = False
+        # Mention id -> the index it was written to since the last refresh(): the lookup of older
+        # copies (a search) cannot see those yet.
+        self._unrefreshed: dict[str, str] = {}
+        # Indices written to (or deleted from) since the last refresh().
+        self._dirty: set[str] = set()
 
     @classmethod
     def from_options(cls, options: ElasticsearchOptions) -> ElasticsearchStore:
@@ -342,19 +355,60 @@ class ElasticsearchStore:
         stored: set[str] = set()
         failed: dict[str, str] = {}
         touched: set[str] = set()
+        created: list[EnrichedMention] = []
         size = self.options.chunk_size
         for start in range(0, len(items), size):
-            touched |= self._bulk(items[start : start + size], stored, failed)
-        if self.options.refresh and touched:
-            names = ",".join(sorted(touched))
-            self.call("refresh", lambda: self.client.indices.refresh(index=names, ignore_unavailable=True))
+            touched |= self._bulk(items[start : start + size], stored, failed, created)
+        touched |= self._remove_moved(created)
+        self._unrefreshed.update((i, self.index_for(latest[i].mention.published_at)) for i in stored)
+        self._dirty |= touched
+        # Between evaluations a backlog can be large: what is remembered stays bounded.
+        if len(self._unrefreshed) > MAX_UNREFRESHED:
+            self._refresh_all()
         return UpsertResult(stored=tuple(i for i in latest if i in stored), failed=failed)
 
-    def _moved(self, chunk: Sequence[EnrichedMention]) -> dict[str, str]:
-        """Mention id -> the other month's index that holds an older copy (its date changed).
+    def refresh(self) -> None:
+        """Make everything upserted since the last call searchable: one refresh request for the
+        indices written (a refresh per batch was most of the cost of indexing)."""
+        if self.options.refresh:
+            self._refresh_all()
+        self._unrefreshed.clear()
+        self._dirty.clear()
 
-        Without this, a corrected publication date would leave the old copy behind in the old
-        month's index: a duplicate. One cheap ids lookup per bulk request."""
+    def _refresh_all(self) -> None:
+        if self._dirty:
+            names = ",".join(sorted(self._dirty))
+            self.call("refresh", lambda: self.client.indices.refresh(index=names, ignore_unavailable=True))
+        self._unrefreshed.clear()
+        self._dirty.clear()
+
+    def _remove_moved(self, created: Sequence[EnrichedMention]) -> set[str]:
+        """Delete the older copies of mentions that were new in their month's index: their date
+        changed, and the copy in the old month's index would be a duplicate. A mention updated
+        in place has none, so re-indexing known mentions costs no lookup. Returns the indices
+        deleted from."""
+        moved: dict[str, str] = {}
+        for start in range(0, len(created), LOOKUP_SIZE):
+            moved.update(self._moved(created[start : start + LOOKUP_SIZE]))
+        if not moved:
+            return set()
+        operations = [{"delete": {"_index": index, "_id": mention_id}} for mention_id, index in moved.items()]
+        try:
+            response = self.call("bulk", functools.partial(self.client.bulk, operations=operations))
+        except StoreError as exc:
+            log.warning("salinan lama %s tidak terhapus: %s", ", ".join(sorted(moved)), exc)
+            return set()
+        for entry in response["items"]:
+            result = entry["delete"]
+            # 404: already gone. Any other failure leaves a stale copy; say so.
+            if result["status"] >= 300 and result["status"] != 404:
+                log.warning(
+                    "salinan lama %s di %s tidak terhapus: %s", result["_id"], result["_index"], result["status"]
+                )
+        return set(moved.values())
+
+    def _moved(self, chunk: Sequence[EnrichedMention]) -> dict[str, str]:
+        """Mention id -> the other month's index that holds an older copy (its date changed)."""
         by_index: dict[str, list[str]] = {}
         for item in chunk:
             by_index.setdefault(self.index_for(item.mention.published_at), []).append(item.id)
@@ -369,14 +423,25 @@ class ElasticsearchStore:
             }
         }
         response = self._search("lookup", query=query, size=len(chunk), source=False)
-        return {hit["_id"]: hit["_index"] for hit in response["hits"]["hits"]}
+        moved = {hit["_id"]: hit["_index"] for hit in response["hits"]["hits"]}
+        # Copies written since the last refresh are not searchable yet: remembered instead.
+        for item in chunk:
+            written = self._unrefreshed.get(item.id)
+            if written is not None and written != self.index_for(item.mention.published_at):
+                moved[item.id] = written
+        return moved
 
-    def _bulk(self, chunk: Sequence[EnrichedMention], stored: set[str], failed: dict[str, str]) -> set[str]:
+    def _bulk(
+        self,
+        chunk: Sequence[EnrichedMention],
+        stored: set[str],
+        failed: dict[str, str],
+        created: list[EnrichedMention],
+    ) -> set[str]:
         """One bulk request; documents the cluster was too busy for are re-sent with backoff.
-        Returns the indices it wrote to."""
+        Mentions new to their index go to `created`. Returns the indices it wrote to."""
         pending = {item.id: item for item in chunk}
-        moved = self._moved(chunk)
-        touched = set(moved.values())
+        touched: set[str] = set()
         for attempt in range(self.options.retries + 1):
             operations: list[dict[str, Any]] = []
             for item in pending.values():
@@ -384,19 +449,15 @@ class ElasticsearchStore:
                 touched.add(index)
                 operations.append({"index": {"_index": index, "_id": item.id}})
                 operations.append(to_document(item))
-                if item.id in moved:
-                    operations.append({"delete": {"_index": moved[item.id], "_id": item.id}})
             response = self.call("bulk", functools.partial(self.client.bulk, operations=operations))
             busy: dict[str, str] = {}
             for entry in response["items"]:
-                action, result = next(iter(entry.items()))
+                result = entry["index"]
                 mention_id, status = result["_id"], result["status"]
-                if action == "delete":
-                    # 404: already gone. Any other failure leaves a stale copy; say so.
-                    if status >= 300 and status != 404:
-                        log.warning("salinan lama %s di %s tidak terhapus: %s", mention_id, result["_index"], status)
-                elif status < 300:
+                if status < 300:
                     stored.add(mention_id)
+                    if result.get("result") == "created":
+                        created.append(pending[mention_id])
                 elif status in RETRY_STATUSES:
                     busy[mention_id] = _error_reason(result.get("error"))[:MAX_REASON]
                 else:

@@ -108,15 +108,32 @@ class SqliteStore:
 
     # -- writing -----------------------------------------------------------------------------
     def upsert(self, mentions: Sequence[EnrichedMention]) -> UpsertResult:
-        stored: list[str] = []
+        # The last copy of an id in the batch wins, as with one replace after another.
+        latest = {item.id: item for item in mentions}
+        rows = [self._row(item) for item in latest.values()]
         try:
             with self._db.transaction() as db:
-                for item in mentions:
-                    self._write(db, item)
-                    stored.append(item.id)
+                # A replaced mention's full-text row goes first; the new one takes the new rowid.
+                db.executemany(
+                    "DELETE FROM mentions_fts WHERE rowid IN (SELECT rowid FROM mentions WHERE id = ?)",
+                    [(i,) for i in latest],
+                )
+                db.executemany(
+                    "INSERT OR REPLACE INTO mentions (id, source, channel, author, sentiment, story_id, published_at,"
+                    " topics, flags, watchlists, data, role) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                    rows,
+                )
+                db.executemany(
+                    "INSERT INTO mentions_fts (rowid, title, text, normalized)"
+                    " SELECT rowid, ?, ?, ? FROM mentions WHERE id = ?",
+                    [(i.mention.title, i.mention.text, i.normalized_text, i.id) for i in latest.values()],
+                )
         except sqlite3.Error as exc:
             raise StoreError(f"gagal menyimpan ke {self.path}: {exc}") from exc
-        return UpsertResult(stored=tuple(stored))
+        return UpsertResult(stored=tuple(dict.fromkeys(item.id for item in mentions)))
+
+    def refresh(self) -> None:
+        """Nothing to do: a committed write is visible to every reader at once."""
 
     def relabel(self, labels: Sequence[Label]) -> UpsertResult:
         stored: list[str] = []
@@ -148,32 +165,21 @@ class SqliteStore:
         return UpsertResult(stored=tuple(dict.fromkeys(stored)), failed=failed)
 
     @staticmethod
-    def _write(db: sqlite3.Connection, item: EnrichedMention) -> None:
+    def _row(item: EnrichedMention) -> tuple[Any, ...]:
         m, c = item.mention, item.classification
-        old = db.execute("SELECT rowid FROM mentions WHERE id = ?", (m.id,)).fetchone()
-        if old:
-            db.execute("DELETE FROM mentions_fts WHERE rowid = ?", old)
-        cursor = db.execute(
-            "INSERT OR REPLACE INTO mentions (id, source, channel, author, sentiment, story_id, published_at,"
-            " topics, flags, watchlists, data, role) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-            (
-                m.id,
-                m.source,
-                m.channel,
-                m.author,
-                c.sentiment.value if c.sentiment else None,
-                item.story_id,
-                _epoch(m.published_at),
-                json.dumps(list(c.topics)),
-                json.dumps(list(c.flags)),
-                json.dumps(list(item.watchlists)),
-                dumps(item.to_json()),
-                m.role,
-            ),
-        )
-        db.execute(
-            "INSERT INTO mentions_fts (rowid, title, text, normalized) VALUES (?,?,?,?)",
-            (cursor.lastrowid, m.title, m.text, item.normalized_text),
+        return (
+            m.id,
+            m.source,
+            m.channel,
+            m.author,
+            c.sentiment.value if c.sentiment else None,
+            item.story_id,
+            _epoch(m.published_at),
+            json.dumps(list(c.topics)),
+            json.dumps(list(c.flags)),
+            json.dumps(list(item.watchlists)),
+            dumps(item.to_json()),
+            m.role,
         )
 
     # -- reading -----------------------------------------------------------------------------
