@@ -141,10 +141,14 @@ def fold_accents(text: str) -> str:
 
 def _undo_alay(match: re.Match[str]) -> str:
     word = match.group(0)
+    # The stem's own alay digits go first ("4n4k2" -> "anak-anak"): deciding on reduplication
+    # before them would leave "0a2" as "oa2", which a second pass reads as "oa-oa". ("2" itself
+    # is not an alay digit, so it is still there to be read as reduplication.)
+    word = word.translate(_ALAY_DIGITS)
     redup = _REDUP.fullmatch(word)
     if redup:
         return f"{redup.group(1)}-{redup.group(1)}"
-    return word.translate(_ALAY_DIGITS)
+    return word
 
 
 @lru_cache(maxsize=65536)  # a few thousand distinct words make up most posts

@@ -59,6 +59,7 @@ def test_any_text_is_a_query_or_an_error_pointing_into_it(text: str) -> None:
 @given(queries)
 @example("KNP")  # slang: printed as (kenapa OR knp), which parsed to (kenapa OR kenapa OR knp)
 @example("knp NEAR/2 banjir")
+@example("0\u00c22\x0b0")  # "0Â2" read as "oa2", printed, then read as "oa-oa"
 @example("title:(banjir OR longsor) korup* NOT hoaks")
 @example('penulis:"warga cibiru" NEAR/3f #BanjirBandung')
 def test_a_printed_query_parses_back_to_the_same_tree(text: str) -> None:
