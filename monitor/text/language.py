@@ -47,7 +47,9 @@ INDONESIAN_FAMILY = frozenset({"id", "jv", "su"})
 def detect_language(text: str) -> str | None:
     """The ISO 639-1 code of the text's language ('id', 'ms', 'jv', 'su', 'en', 'ja', ...), or
     None when there is too little text to tell."""
-    plain = _NOISE.sub(" ", text)
+    # The pattern only where it can match: most posts have no link, @account or #hashtag.
+    noisy = "@" in text or "#" in text or "://" in text or "www." in text.lower()
+    plain = _NOISE.sub(" ", text) if noisy else text
     if not _ENOUGH_LETTERS.search(plain, 0, 4 * _MAX_CHARS):
         return None
     # CLD2 takes valid UTF-8 without control characters; anything else is not language anyway.
