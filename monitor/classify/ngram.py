@@ -81,7 +81,13 @@ def featurize(texts: list[str], spec: NgramSpec, *, prepared: bool = False) -> S
         docs.append(word_docs)
     key = np.concatenate(keys).astype(np.int64) if keys else np.zeros(0, dtype=np.int64)
     doc = np.concatenate(docs) if docs else np.zeros(0, dtype=np.int64)
-    pairs, counts = np.unique(doc * (1 << spec.bits) + key, return_counts=True)
+    pairs = doc * (1 << spec.bits) + key
+    if len(texts) << spec.bits <= np.iinfo(np.int32).max:
+        # The same values sorted as 32-bit integers: three times faster (the sort is most of
+        # featurizing a batch); at 18 bits a batch of up to 8,191 texts fits.
+        pairs = pairs.astype(np.int32)
+    pairs, counts = np.unique(pairs, return_counts=True)
+    pairs = pairs.astype(np.int64)
     doc_ids, ids = pairs >> spec.bits, pairs & ((1 << spec.bits) - 1)
     weights = (1.0 + np.log(counts)).astype(np.float32)
     indptr = np.searchsorted(doc_ids, np.arange(len(texts) + 1))
