@@ -54,7 +54,9 @@ def detect_language(text: str) -> str | None:
         return None
     # CLD2 takes valid UTF-8 without control characters; anything else is not language anyway.
     # The opening of a long text says its language; CLD2's time grows with the length.
-    plain = _CONTROL.sub(" ", plain[:_MAX_CHARS])
+    plain = plain[:_MAX_CHARS]
+    if not plain.isprintable():  # a printable text has no control characters
+        plain = _CONTROL.sub(" ", plain)
     try:
         reliable, _bytes, details = pycld2.detect(plain, isPlainText=True, bestEffort=True)
     except pycld2.error:

@@ -128,7 +128,9 @@ def clean_text(text: str | None) -> str:
         text = ftfy.fix_text(text, _FTFY)
     text = _decode_markup(text)
     text = unicodedata.normalize("NFC", text).replace("\u00a0", " ")
-    text = _ZERO_WIDTH.sub("", _CONTROL.sub(" ", text))
+    # A printable text has neither (controls, non-characters and zero-width marks are not).
+    if not text.isprintable():
+        text = _ZERO_WIDTH.sub("", _CONTROL.sub(" ", text))
     # str.split() splits on what `\s` matches, several times faster than the regex.
     return " ".join(text.split())
 
