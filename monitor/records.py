@@ -9,6 +9,8 @@ from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+import orjson
+
 from monitor.values import Sentiment, Severity, utc
 
 # The role of the agency's own posts and releases (`Mention.role`).
@@ -442,5 +444,17 @@ class Incident:
         return replace(self, **changes)
 
 
+# orjson writes JSON ten times faster than the json module, and every mention is written five
+# times between collection and the store. What orjson cannot write (integers beyond 64 bits, lone
+# surrogates, nesting deeper than 254) the json module writes as before. (A NaN becomes null,
+# where the json module wrote `NaN`, which is not JSON.) Reading stays with the json module:
+# orjson reads an integer beyond 64 bits as a float, silently.
+_DUMPS_OPTIONS = orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS
+
+
 def dumps(data: Any) -> str:
-    return json.dumps(data, ensure_ascii=False, sort_keys=True)
+    """Compact JSON, keys sorted, text as is (not escaped to ASCII)."""
+    try:
+        return orjson.dumps(data, option=_DUMPS_OPTIONS).decode()
+    except orjson.JSONEncodeError:
+        return json.dumps(data, ensure_ascii=False, sort_keys=True)

@@ -42,6 +42,8 @@ NEGATORS = frozenset("tidak bukan belum jangan tanpa kurang".split())
 INTENSIFIERS = frozenset("sangat banget sekali amat terlalu paling".split())
 # "naik" is negative for prices but neutral elsewhere; keep it out unless next to "harga".
 _CONTEXTUAL = {"naik": "harga", "turun": "kualitas"}
+# Every word that can carry polarity: the others are passed over without a look around them.
+_POLAR = POSITIVE | NEGATIVE | frozenset(_CONTEXTUAL)
 
 
 def _word_polarity(words: list[str], i: int) -> float:
@@ -61,7 +63,9 @@ def sentiment_score(normalized: str) -> tuple[float, int]:
     words = normalized.replace("terima kasih", "terima_kasih").split()
     words = ["terima" if w == "terima_kasih" else w for w in words]
     total, hits = 0.0, 0
-    for i in range(len(words)):
+    for i, word in enumerate(words):
+        if word not in _POLAR:
+            continue
         polarity = _word_polarity(words, i)
         if not polarity:
             continue

@@ -237,11 +237,14 @@ class LightClassifier:
         features = self.parts.features(texts)
         tags = self.tags(features, normalized)
         scorable = [i for i, (_, reason) in enumerate(verdicts) if reason is None]
-        probs: dict[int, np.ndarray] = {}
+        probs: dict[int, list[float]] = {}
         if scorable:
-            subset = Features(rows(features.ngrams, scorable), features.pooled[scorable])
-            found = self.sentiment(subset, [normalized[i] for i in scorable], prior=self.deployment_prior)
-            probs = dict(zip(scorable, found, strict=True))
+            every = len(scorable) == len(texts)
+            subset = features if every else Features(rows(features.ngrams, scorable), features.pooled[scorable])
+            scored = normalized if every else [normalized[i] for i in scorable]
+            found = self.sentiment(subset, scored, prior=self.deployment_prior)
+            # Python floats once for the batch, not a numpy scalar per score.
+            probs = dict(zip(scorable, found.tolist(), strict=True))
         results = []
         for i, tag in enumerate(tags):
             language, reason = verdicts[i]
@@ -250,7 +253,7 @@ class LightClassifier:
                     Classification(None, {}, tag.topics, tag.topic_scores, tag.flags, self.name, language, reason)
                 )
                 continue
-            scores = {label: round(float(p), 4) for label, p in zip(self.labels, probs[i], strict=True)}
+            scores = {label: round(p, 4) for label, p in zip(self.labels, probs[i], strict=True)}
             sentiment = Sentiment(max(scores, key=scores.__getitem__))
             results.append(
                 Classification(sentiment, scores, tag.topics, tag.topic_scores, tag.flags, self.name, language)

@@ -81,7 +81,13 @@ def featurize(texts: list[str], spec: NgramSpec, *, prepared: bool = False) -> S
         docs.append(word_docs)
     key = np.concatenate(keys).astype(np.int64) if keys else np.zeros(0, dtype=np.int64)
     doc = np.concatenate(docs) if docs else np.zeros(0, dtype=np.int64)
-    pairs, counts = np.unique(doc * (1 << spec.bits) + key, return_counts=True)
+    pairs = doc * (1 << spec.bits) + key
+    if len(texts) << spec.bits <= np.iinfo(np.int32).max:
+        # The same values sorted as 32-bit integers: three times faster (the sort is most of
+        # featurizing a batch); at 18 bits a batch of up to 8,191 texts fits.
+        pairs = pairs.astype(np.int32)
+    pairs, counts = np.unique(pairs, return_counts=True)
+    pairs = pairs.astype(np.int64)
     doc_ids, ids = pairs >> spec.bits, pairs & ((1 << spec.bits) - 1)
     weights = (1.0 + np.log(counts)).astype(np.float32)
     indptr = np.searchsorted(doc_ids, np.arange(len(texts) + 1))
@@ -127,9 +133,15 @@ def sparse_dot(batch: SparseBatch, weight: np.ndarray, fold: int = 0) -> np.ndar
         # Column by column from a column-major table: each gather reads one column (1 MB at
         # 2^18 buckets, cache-resident) instead of scattered rows of the whole table, which
         # was most of the default model's time at 40 tagger labels (see column_major).
-        out = np.empty((len(batch.indptr) - 1, weight.shape[1]), dtype=np.result_type(weight, batch.weights))
+        dtype = np.result_type(weight, batch.weights)
+        out = np.empty((len(batch.indptr) - 1, weight.shape[1]), dtype=dtype)
+        # Two buffers for every column, gathered with `take` and multiplied in place: the same
+        # products and sums as `weight[:, c][ids] * weights`, a third faster without the copies.
+        gathered, products = np.empty(len(ids), dtype=weight.dtype), np.empty(len(ids), dtype=dtype)
         for c in range(weight.shape[1]):
-            out[:, c] = np.add.reduceat(weight[:, c][ids] * batch.weights, batch.indptr[:-1])
+            np.take(weight[:, c], ids, out=gathered)
+            np.multiply(gathered, batch.weights, out=products)
+            out[:, c] = np.add.reduceat(products, batch.indptr[:-1])
         return out
     contrib = weight[ids] * batch.weights[:, None]
     result: np.ndarray = np.add.reduceat(contrib, batch.indptr[:-1], axis=0)

@@ -47,12 +47,16 @@ INDONESIAN_FAMILY = frozenset({"id", "jv", "su"})
 def detect_language(text: str) -> str | None:
     """The ISO 639-1 code of the text's language ('id', 'ms', 'jv', 'su', 'en', 'ja', ...), or
     None when there is too little text to tell."""
-    plain = _NOISE.sub(" ", text)
+    # The pattern only where it can match: most posts have no link, @account or #hashtag.
+    noisy = "@" in text or "#" in text or "://" in text or "www." in text.lower()
+    plain = _NOISE.sub(" ", text) if noisy else text
     if not _ENOUGH_LETTERS.search(plain, 0, 4 * _MAX_CHARS):
         return None
     # CLD2 takes valid UTF-8 without control characters; anything else is not language anyway.
     # The opening of a long text says its language; CLD2's time grows with the length.
-    plain = _CONTROL.sub(" ", plain[:_MAX_CHARS])
+    plain = plain[:_MAX_CHARS]
+    if not plain.isprintable():  # a printable text has no control characters
+        plain = _CONTROL.sub(" ", plain)
     try:
         reliable, _bytes, details = pycld2.detect(plain, isPlainText=True, bestEffort=True)
     except pycld2.error:

@@ -30,6 +30,7 @@ _TOKEN = re.compile(r"[#@]?\w+(?:-\w+)*", re.UNICODE)
 # that also hold letters, so "2024" and "rp 5000" stay numbers.
 _ALAY_DIGITS = str.maketrans({"4": "a", "3": "e", "1": "i", "0": "o", "5": "s", "7": "t", "6": "g", "9": "g"})
 _DIGIT = re.compile(r"\d")
+_ASCII = frozenset(map(chr, range(128)))
 _MIXED = re.compile(r"\b(?=\w*[a-z])(?=\w*\d)\w+\b")
 # Reduplication with a number, "anak2" -> "anak-anak".
 _REDUP = re.compile(r"\b([a-z]{2,})2\b")
@@ -127,7 +128,9 @@ def clean_text(text: str | None) -> str:
         text = ftfy.fix_text(text, _FTFY)
     text = _decode_markup(text)
     text = unicodedata.normalize("NFC", text).replace("\u00a0", " ")
-    text = _ZERO_WIDTH.sub("", _CONTROL.sub(" ", text))
+    # A printable text has neither (controls, non-characters and zero-width marks are not).
+    if not text.isprintable():
+        text = _ZERO_WIDTH.sub("", _CONTROL.sub(" ", text))
     # str.split() splits on what `\s` matches, several times faster than the regex.
     return " ".join(text.split())
 
@@ -136,7 +139,10 @@ def fold_accents(text: str) -> str:
     if text.isascii():
         return text
     decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    # Only the distinct non-ASCII characters are asked whether they are combining marks (a post
+    # with an emoji has one or two), not every character of the text.
+    marks = {ord(ch): None for ch in set(decomposed).difference(_ASCII) if unicodedata.combining(ch)}
+    return decomposed.translate(marks) if marks else decomposed
 
 
 def _undo_alay(match: re.Match[str]) -> str:

@@ -10,6 +10,7 @@ from conftest import upserted
 
 from monitor.records import Label
 from monitor.store.base import MentionFilter
+from monitor.text.normalize import normalize_for_match
 from monitor.values import Sentiment
 from tests.store.samples import BY_ID, DAY, MENTIONS
 
@@ -38,6 +39,23 @@ def test_reupsert_replaces_and_never_duplicates(filled):
     assert filled.count(MentionFilter()) == len(MENTIONS)
     assert filled.get("m2") == changed
     assert filled.count(MentionFilter(watchlists=("pompa",))) == 1
+
+
+def test_an_edited_text_is_searched_as_edited_and_found_once(filled):
+    # The poster edits "antrean bansos" to a complaint about the sembako; stored again.
+    m5 = BY_ID["m5"]
+    text = "Sembako di kelurahan Cilincing blm dibagiin jg, udah 3 hari nunggu 😡"
+    edited = replace(m5, mention=replace(m5.mention, text=text), normalized_text=normalize_for_match(text))
+    assert upserted(filled, [edited, BY_ID["m1"]]).stored == ("m5", "m1")
+    assert ids(filled.search(MentionFilter(query="sembako"))) == ["m5"]
+    assert filled.search(MentionFilter(query="antrean bansos")) == []
+    # A new mention after the replaced ones has a full-text row of its own.
+    queue = "Antrean bansos ke jalan raya"
+    new = replace(m5, mention=replace(m5.mention, id="m9", text=queue), normalized_text=normalize_for_match(queue))
+    upserted(filled, [new])
+    assert ids(filled.search(MentionFilter(query="antrean bansos"))) == ["m9"]
+    assert ids(filled.search(MentionFilter(query="cilincing"))) == ["m5"]
+    assert filled.count(MentionFilter()) == len(MENTIONS) + 1
 
 
 def test_a_corrected_publication_date_moves_the_mention_without_a_copy(filled):

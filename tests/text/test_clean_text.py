@@ -132,3 +132,17 @@ def test_broken_unicode_and_controls():
     assert clean_text("tab\tdan\x00nol") == "tab dan nol"
     assert clean_text("Ja\u200bkarta") == "Jakarta"
     assert clean_text(None) == ""
+
+
+def test_every_character_the_control_patterns_remove_is_one_a_printable_text_cannot_hold():
+    # clean_text and detect_language skip their control patterns for printable texts.
+    from monitor.text import language, normalize
+
+    every = "".join(map(chr, range(0x110000)))
+    removed = [
+        *normalize._CONTROL.findall(every),
+        *normalize._ZERO_WIDTH.findall(every),
+        *language._CONTROL.findall(every),
+    ]
+    assert removed and not any(ch.isprintable() for ch in removed)
+    assert clean_text("Banjir\u2060 di Rungkut\u00a0😭\r\nsudah surut") == "Banjir di Rungkut 😭 sudah surut"

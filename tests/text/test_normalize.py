@@ -1,7 +1,15 @@
 from __future__ import annotations
 
+import unicodedata
+
+from hypothesis import given
+from hypothesis import strategies as st
+
 from monitor.text.dedupe import story_id
-from monitor.text.normalize import normalize_for_match
+from monitor.text.normalize import fold_accents, normalize_for_match
+
+# Texts with accents, full-width letters, circled digits, emoji with skin tones and ZWJ.
+FOLDED = ["Kédiri 🙏🏽", "ｍａｎｔｕｌ", "①②", "e\u0301\u0323", "👨‍👩‍👧 banjir", "Øresund ß ǅ"]
 
 
 def test_alay_spelling_slang_and_repeated_letters():
@@ -29,3 +37,15 @@ def test_story_id_groups_syndicated_copies():
     b = story_id("banjir rendam sukasari bpbd tetapkan siaga", "isi versi outlet b berbeda")
     c = story_id("harga cabai naik tiga puluh persen", "")
     assert a == b != c
+
+
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=60) | st.sampled_from(FOLDED))
+def test_fold_accents_drops_exactly_the_combining_marks(text):
+    # The definition, character by character; fold_accents asks only the distinct non-ASCII ones.
+    decomposed = unicodedata.normalize("NFKD", text)
+    assert fold_accents(text) == "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def test_fold_accents_keeps_emoji_and_folds_what_people_type():
+    assert fold_accents("Café di Bandung 😭 résumé naïve") == "Cafe di Bandung 😭 resume naive"
+    assert fold_accents("pelayanan ｐｏｌｉｓｉ ① e\u0301") == "pelayanan polisi 1 e"

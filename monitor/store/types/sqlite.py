@@ -113,20 +113,32 @@ class SqliteStore:
         rows = [self._row(item) for item in latest.values()]
         try:
             with self._db.transaction() as db:
-                # A replaced mention's full-text row goes first; the new one takes the new rowid.
+                # A mention stored before keeps its rowid and its full-text row is replaced; new
+                # ones take the next rowids. Rowids given, not looked up by id row by row.
+                known: dict[str, int] = dict(
+                    db.execute(
+                        "SELECT id, rowid FROM mentions WHERE id IN (SELECT value FROM json_each(?))",
+                        (dumps(list(latest)),),
+                    ).fetchall()
+                )
+                db.executemany("DELETE FROM mentions_fts WHERE rowid = ?", [(r,) for r in known.values()])
+                last = int(db.execute("SELECT COALESCE(MAX(rowid), 0) FROM mentions").fetchone()[0])
+                rowids: list[int] = []
+                for mention_id in latest:
+                    if mention_id not in known:
+                        last += 1
+                    rowids.append(known.get(mention_id, last))
                 db.executemany(
-                    "DELETE FROM mentions_fts WHERE rowid IN (SELECT rowid FROM mentions WHERE id = ?)",
-                    [(i,) for i in latest],
+                    "INSERT OR REPLACE INTO mentions (rowid, id, source, channel, author, sentiment, story_id,"
+                    " published_at, topics, flags, watchlists, data, role) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    [(r, *row) for r, row in zip(rowids, rows, strict=True)],
                 )
                 db.executemany(
-                    "INSERT OR REPLACE INTO mentions (id, source, channel, author, sentiment, story_id, published_at,"
-                    " topics, flags, watchlists, data, role) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-                    rows,
-                )
-                db.executemany(
-                    "INSERT INTO mentions_fts (rowid, title, text, normalized)"
-                    " SELECT rowid, ?, ?, ? FROM mentions WHERE id = ?",
-                    [(i.mention.title, i.mention.text, i.normalized_text, i.id) for i in latest.values()],
+                    "INSERT INTO mentions_fts (rowid, title, text, normalized) VALUES (?,?,?,?)",
+                    [
+                        (r, i.mention.title, i.mention.text, i.normalized_text)
+                        for r, i in zip(rowids, latest.values(), strict=True)
+                    ],
                 )
         except sqlite3.Error as exc:
             raise StoreError(f"gagal menyimpan ke {self.path}: {exc}") from exc
@@ -152,8 +164,8 @@ class SqliteStore:
                         "UPDATE mentions SET sentiment = ?, topics = ?, flags = ?, data = ? WHERE id = ?",
                         (
                             c.sentiment.value if c.sentiment else None,
-                            json.dumps(list(c.topics)),
-                            json.dumps(list(c.flags)),
+                            dumps(c.topics),
+                            dumps(c.flags),
                             dumps(item.to_json()),
                             item.id,
                         ),
@@ -175,9 +187,9 @@ class SqliteStore:
             c.sentiment.value if c.sentiment else None,
             item.story_id,
             _epoch(m.published_at),
-            json.dumps(list(c.topics)),
-            json.dumps(list(c.flags)),
-            json.dumps(list(item.watchlists)),
+            dumps(c.topics),
+            dumps(c.flags),
+            dumps(item.watchlists),
             dumps(item.to_json()),
             m.role,
         )
