@@ -155,3 +155,6 @@ def november(store: MentionStore, state: StateDB) -> None:
     store.upsert(ordinary_talk())
     store.upsert(releases())
     store.upsert(crises(state))
+    # What was upserted is searchable after a refresh, as the pipeline does before the rules run
+    # (a no-op on SQLite; on Elasticsearch the report would otherwise race the node's own refresh).
+    store.refresh()
