@@ -44,11 +44,6 @@ def indolem(data_dir: Path, split: str) -> list[Example]:
         ]
 
 
-def indolem_all_tests(data_dir: Path) -> list[Example]:
-    """The five IndoLEM test folds together: every row once, a held-out set for SmSA models."""
-    return [example for fold in range(5) for example in indolem(data_dir, f"test{fold}")]
-
-
 def emot(data_dir: Path, split: str) -> list[Example]:
     """EmoT (IndoNLU) tweets: CSV `label,tweet` with five emotions."""
     with open(data_dir / EMOT / f"{split}_preprocess.csv", encoding="utf-8", newline="") as handle:
@@ -65,8 +60,6 @@ def corpus_lines(data_dir: Path) -> Iterator[str]:
                     yield line
 
 
-ASPECT_SETS = {"casa": Path("indonlu/casa_absa-prosa"), "hoasa": Path("indonlu/hoasa_absa-airy")}
-_ASPECT_VALUES = {"positive": "positive", "pos": "positive", "negative": "negative", "neg": "negative"}
 EMOT_POLARITY = {
     "happy": "positive",
     "love": "positive",
@@ -74,22 +67,6 @@ EMOT_POLARITY = {
     "sadness": "negative",
     "fear": "negative",
 }
-
-
-def aspect_documents(data_dir: Path, name: str, split: str) -> list[Example]:
-    """CASA/HoASA reviews as document sentiment: every rated aspect agrees, or the row is skipped.
-
-    All-neutral rows are skipped too: there "neutral" mostly means "aspect not mentioned".
-    """
-    rows = []
-    with open(data_dir / ASPECT_SETS[name] / f"{split}_preprocess.csv", encoding="utf-8", newline="") as handle:
-        reader = csv.reader(handle)
-        next(reader)
-        for text, *aspects in reader:
-            polarities = {_ASPECT_VALUES[a] for a in aspects if a in _ASPECT_VALUES}
-            if len(polarities) == 1:
-                rows.append(Example(text, polarities.pop()))
-    return rows
 
 
 def emot_polarity(data_dir: Path, split: str) -> list[Example]:

@@ -40,7 +40,6 @@ from monitor.text.normalize import normalize_for_match
 from monitor.values import Sentiment
 
 MODEL_FILE = "model.json"
-LIGHT_PARTS = ("ngram", "wordvec", "lexicon")
 
 
 @dataclass(frozen=True)

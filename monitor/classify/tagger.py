@@ -29,7 +29,6 @@ from monitor.classify.taxonomy import KeywordTagger
 
 TAGGER_FILE = "tagger.safetensors"
 TAGGER_CONFIG = "tagger.json"
-KINDS = ("topics", "flags")
 # Scores below this are not reported: they only clutter the stored document.
 REPORT_FLOOR = 0.2
 

@@ -89,10 +89,6 @@ class NetSentiment:
         spread = Z95 * math.sqrt(max(plus + minus - (plus - minus) ** 2, 0.0) / self.total)
         return max(self.value - spread, -1.0), min(self.value + spread, 1.0)
 
-    @property
-    def negative_share(self) -> float | None:
-        return self.negative / self.total if self.total else None
-
 
 @dataclass(frozen=True)
 class Figures:

@@ -140,7 +140,7 @@ class _OrjsonNdjsonSerializer(NdjsonSerializer):
     def json_dumps(self, data: Any) -> bytes:
         try:
             return orjson.dumps(data, default=self.default)
-        except TypeError:
+        except orjson.JSONEncodeError:
             return super().json_dumps(data)
 
 
