@@ -268,7 +268,7 @@ def _train(args: argparse.Namespace, out: TextIO) -> int:
                     file=out,
                 )
             key = "train.adopted" if report.adopted else "train.kept_shipped"
-            print(say(key, path=str(report.model_dir or "")), file=out)
+            print(say(key, path=str(report.model_dir or ""), n=report.labelled), file=out)
         priors = estimate_deployment_priors(
             model, session.store, data_dir, now=now, window=args.window, limit=args.max_mentions
         )

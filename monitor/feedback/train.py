@@ -5,7 +5,9 @@
   analysts labelled, never a drift away from a previous trained copy.
 - A fixed fifth of the labelled mentions (by a hash of the id, so the slice stays the same as
   labels accumulate) is held out: the report gives the shipped and the trained model's scores
-  on it. The copy is adopted only when it is not worse there (`force` adopts anyway).
+  on it. The copy is adopted only when it is not worse there (`force` adopts anyway); the
+  adopted copy is then fitted again on every label, the held-out fifth included, so that no
+  analyst's correction is left out of the model in use.
 - The copy goes to `<data folder>/classifier/model/` (written beside it, then renamed into
   place); the shipped model in the package is never touched and stays the fallback.
 - Priors: the model's posteriors on the stored mentions of the last `window`, EM
@@ -137,7 +139,7 @@ def score(model: LightClassifier, items: Sequence[LabelledText]) -> Scores:
 
 
 # The stages of `train`, as catalogue keys (`train.stage.*`), in order: what its progress counts.
-STAGES = ("features", "ngram", "wordvec", "tagger", "score")
+STAGES = ("features", "ngram", "wordvec", "tagger", "score", "final")
 
 
 def refit(
@@ -229,16 +231,19 @@ def train(
     staging = target.with_name(target.name + ".baru")
     shutil.rmtree(staging, ignore_errors=True)
     refit(base, learn, staging, lambda name: stages(STAGES.index(name), name))
-    info = ModelInfo.load(staging)
-    origin = f"dilatih {now:%Y-%m-%d %H:%M} UTC dari {base.name} dengan {len(learn)} label analis"
-    replace_info = replace(info, name=f"{base.name}+lokal", origin=origin)
-    replace_info.save(staging)
+    _name_copy(staging, base.name, len(learn), now)
     trained = LightClassifier(staging)
     stages(STAGES.index("score"), "score")
     before, after = score(base, check), score(trained, check)
+    adopted = force or _not_worse(before, after)
+    if adopted and check:
+        # The held-out fifth has done its job (the scores above); the copy put to use learns
+        # from it too, as a model is refitted on all its data once validated.
+        stages(STAGES.index("final"), "final")
+        shutil.rmtree(staging)
+        refit(base, items, staging)
+        _name_copy(staging, base.name, len(items), now)
     stages(len(STAGES), "")
-    better = _not_worse(before, after)
-    adopted = force or better
     if adopted:
         shutil.rmtree(target, ignore_errors=True)
         staging.rename(target)
@@ -247,6 +252,12 @@ def train(
         shutil.rmtree(staging, ignore_errors=True)
     report = TrainReport(len(items), len(learn), len(check), before, after, adopted, target if adopted else None, None)
     return report, trained if adopted else base
+
+
+def _name_copy(directory: Path, base_name: str, labels: int, now: datetime) -> None:
+    info = ModelInfo.load(directory)
+    origin = f"dilatih {now:%Y-%m-%d %H:%M} UTC dari {base_name} dengan {labels} label analis"
+    replace(info, name=f"{base_name}+lokal", origin=origin).save(directory)
 
 
 def _not_worse(before: Scores, after: Scores) -> bool:
