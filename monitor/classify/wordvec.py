@@ -28,7 +28,8 @@ from monitor.classify.textprep import prepare
 HEAD_FILE = "wordvec_head.safetensors"
 HEAD_CONFIG = "wordvec_head.json"
 VOCAB_FILE = "wordvec_vocab.txt"
-# Words, and each other non-space character alone: emoji and "!" carry sentiment too.
+# Words, and each other non-space character alone: "!" and "?" carry sentiment too (emoji are
+# words by now: `textprep` names them).
 _TOKEN = re.compile(r"\w+|[^\w\s]")
 
 

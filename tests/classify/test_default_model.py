@@ -33,7 +33,7 @@ def test_the_default_configuration_loads_the_shipped_model(tmp_path):
     context = PluginContext(base_dir=tmp_path, data_dir=tmp_path / "var")  # no trained copy there
     classifier = build_classifier("default", CLASSIFIERS.validate("default", {}), context)
     assert isinstance(classifier, LightClassifier)
-    assert classifier.name == "sentiment-id-small-v3" and classifier.priors is None
+    assert classifier.name == "sentiment-id-small-v5" and classifier.priors is None
 
 
 def test_labels_parts_and_calibration_of_the_shipped_model(default_model):

@@ -25,12 +25,12 @@ def test_a_trained_copy_in_the_data_folder_is_used_with_the_deployment_priors(tm
     trained = trained_model_dir(tmp_path / "var")
     shutil.copytree(DEFAULT_MODEL_DIR, trained)
     info = ModelInfo.load(trained)
-    ModelInfo(**{**info.__dict__, "name": "sentiment-id-small-v3+lokal"}).save(trained)
+    ModelInfo(**{**info.__dict__, "name": "sentiment-id-small-v5+lokal"}).save(trained)
     DeploymentPriors(("negative", "neutral", "positive"), (0.2, 0.6, 0.2), 500, "2026-11-30T00:00:00+00:00").save(
         deployment_dir(tmp_path / "var")
     )
     classifier = default_classifier(tmp_path)
-    assert isinstance(classifier, LightClassifier) and classifier.name == "sentiment-id-small-v3+lokal"
+    assert isinstance(classifier, LightClassifier) and classifier.name == "sentiment-id-small-v5+lokal"
     assert classifier.priors is not None
     text = ["Pemkab gelar vaksinasi gratis di 12 puskesmas, cek jadwalnya"]
     with_priors = classifier.probabilities(text)[0]
@@ -47,6 +47,19 @@ def test_a_broken_trained_copy_falls_back_to_the_shipped_model(tmp_path, caplog)
         classifier = default_classifier(tmp_path)
     assert isinstance(classifier, LightClassifier) and classifier.directory == DEFAULT_MODEL_DIR
     assert str(trained) in caplog.text
+
+
+def test_a_copy_trained_before_the_text_preparation_changed_gives_way_to_the_shipped_model(tmp_path, caplog):
+    # After an upgrade (emoji read as words since social-v2) an old trained copy would misread
+    # posts: the shipped model is used until `monitor train` runs again on the kept labels.
+    trained = trained_model_dir(tmp_path / "var")
+    shutil.copytree(DEFAULT_MODEL_DIR, trained)
+    info = ModelInfo.load(trained)
+    ModelInfo(**{**info.__dict__, "name": "lama+lokal", "preprocess": "social-v1"}).save(trained)
+    with caplog.at_level(logging.ERROR):
+        classifier = default_classifier(tmp_path)
+    assert isinstance(classifier, LightClassifier) and classifier.directory == DEFAULT_MODEL_DIR
+    assert "social-v1" in caplog.text and "latih ulang" in caplog.text
 
 
 def test_a_missing_model_path_falls_back_to_the_word_list_labelled(tmp_path, caplog):
