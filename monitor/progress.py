@@ -99,7 +99,7 @@ class Progress:
                 done=say.number(self.done),
                 total=say.number(self.total),
                 pct=min(self.done / self.total, 1.0),
-                rate=say.number(round(rate)),
+                rate=_rate(say, rate),
                 unit=self.unit,
                 left=clock_time(left) if left is not None else "?",
             )
@@ -108,7 +108,7 @@ class Progress:
                 "progress.open",
                 what=self.what,
                 done=say.number(self.done),
-                rate=say.number(round(rate)),
+                rate=_rate(say, rate),
                 unit=self.unit,
             )
         return f"{text} · {self.note}" if self.note else text
@@ -130,9 +130,14 @@ class Progress:
                 done=self.say.number(self.done),
                 unit=self.unit,
                 elapsed=clock_time(elapsed),
-                rate=self.say.number(round(self.done / elapsed)),
+                rate=_rate(self.say, self.done / elapsed),
             )
             print(line, file=self.stream, flush=True)
+
+
+def _rate(say: Messages, per_second: float) -> str:
+    # A slow step (training: a stage every few seconds) would read "0 tahap/detik" rounded.
+    return say.number(round(per_second) if per_second >= 10 else round(per_second, 1))
 
 
 def clock_time(seconds: float) -> str:

@@ -107,3 +107,11 @@ def test_rules_test_counts_its_steps(tmp_path):
     )
     tl.close()
     assert seen == [(n, 13) for n in range(1, 14)] and result.evaluations > 0
+
+
+def test_a_slow_step_shows_its_rate_with_a_decimal_not_zero():
+    out, ticks = io.StringIO(), Ticks()
+    with Progress(ID, "pelatihan", 6, unit="tahap", stream=out, clock=ticks, every=5) as bar:
+        ticks.now += 18
+        bar.update(6)
+    assert out.getvalue().splitlines()[-1] == "pelatihan: selesai, 6 tahap dalam 0:18 (0,3 tahap/detik)"
