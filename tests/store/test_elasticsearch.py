@@ -17,10 +17,10 @@ from pydantic import ValidationError
 
 from monitor.errors import StoreError
 from monitor.plugin import PluginContext
-from monitor.records import Classification, EnrichedMention, Mention
+from monitor.records import OFFICIAL, Classification, EnrichedMention, Mention
 from monitor.store import STORES, es_admin
 from monitor.store.base import MentionFilter
-from monitor.store.mappings import mapping_properties
+from monitor.store.mappings import TEMPLATE_VERSION, component_templates, index_template, mapping_properties
 from monitor.store.types.elasticsearch import (
     ElasticsearchOptions,
     ElasticsearchStore,
@@ -146,6 +146,32 @@ def test_store_installs_a_missing_template_before_the_first_write(make_es_store)
     index = store.index_for(DAY)
     assert store.client.indices.get_mapping(index=index).body[index]["mappings"]["dynamic"] == "strict"
     assert store.count(MentionFilter()) == len(MENTIONS)
+
+
+@pytest.mark.elasticsearch
+def test_a_cluster_set_up_by_an_older_version_is_brought_up_to_date_before_the_first_write(make_es_store):
+    # What the previous version left: its template (version 2) and monthly indices whose strict
+    # mapping has no `role`; the upgrade was installed without running `monitor es init`.
+    store = make_es_store()
+    [(name, component)] = component_templates(store.alias).items()
+    mappings = component["template"]["mappings"]
+    properties = {k: v for k, v in mappings["properties"].items() if k != "role"}
+    old_mappings = {**mappings, "properties": properties}
+    old_component = {**component, "version": 2, "template": {**component["template"], "mappings": old_mappings}}
+    store.client.cluster.put_component_template(name=name, **old_component)
+    old_template = {**index_template(store.alias, shards=1, replicas=0), "version": 2}
+    store.client.indices.put_index_template(name=store.alias, **old_template)
+    for index in {store.index_for(m.mention.published_at) for m in MENTIONS}:
+        store.client.indices.create(index=index)
+    assert "role" not in store.client.indices.get_mapping(index=index).body[index]["mappings"]["properties"]
+    upgraded = make_es_store(index_prefix=store.options.index_prefix)  # the same cluster data
+    official = replace(MENTIONS[0], mention=replace(MENTIONS[0].mention, role=OFFICIAL))
+    written = [official, *MENTIONS[1:]]
+    assert upserted(upgraded, written).failed == {}
+    assert upgraded.count(MentionFilter()) == len(MENTIONS)
+    assert upgraded.count(MentionFilter(roles=(OFFICIAL,))) == sum(m.mention.role == OFFICIAL for m in written) > 1
+    installed = store.client.indices.get_index_template(name=store.alias).body["index_templates"][0]
+    assert installed["index_template"]["version"] == TEMPLATE_VERSION
 
 
 @pytest.mark.elasticsearch

@@ -38,7 +38,7 @@ from monitor.errors import StoreError
 from monitor.plugin import Plugin, PluginContext, PluginOptions
 from monitor.records import Classification, EnrichedMention, Label, Mention
 from monitor.store.base import MentionFilter, SearchHit, TermField, UpsertResult
-from monitor.store.mappings import component_templates, index_template
+from monitor.store.mappings import TEMPLATE_VERSION, component_templates, index_template
 from monitor.text.normalize import tokens
 from monitor.values import Duration, Sentiment, utc
 
@@ -353,15 +353,22 @@ class ElasticsearchStore:
         self._template_checked = True
 
     def _ensure_template(self) -> None:
-        # Without the template a new monthly index would get dynamic mappings and no alias.
+        # Without the template a new monthly index would get dynamic mappings and no alias. An
+        # older template (an upgrade without `monitor es init`) lacks fields this code writes,
+        # which the strict mapping refuses: it is brought up to date as `monitor es init` does.
         if self._template_checked:
             return
-        exists = self.call(
-            "memeriksa index template", lambda: self.client.indices.exists_index_template(name=self.alias)
+        found = self.call(
+            "memeriksa index template",
+            lambda: self.client.options(ignore_status=404).indices.get_index_template(name=self.alias),
         )
-        if not exists:
-            log.info("index template %s belum ada; dipasang sekarang", self.alias)
-            self.install_template()
+        templates = found.body.get("index_templates", []) if isinstance(found.body, dict) else []
+        version = templates[0]["index_template"].get("version") if templates else None
+        if version is None or version < TEMPLATE_VERSION:
+            log.info("index template %s versi %s; dipasang versi %s", self.alias, version, TEMPLATE_VERSION)
+            from monitor.store import es_admin  # builds on this module
+
+            es_admin.init(self)
         self._template_checked = True
 
     # -- writing -----------------------------------------------------------------------------
