@@ -59,6 +59,16 @@ _AMP_PARAMS = frozenset({"amp", "amp_js_v", "usqp", "outputtype", "_amp"})
 _HOST_PREFIXES = ("www.", "m.", "mobile.", "amp.", "www2.")
 
 
+def canonical_host(host: str) -> str:
+    """A site's one name: lower-case, without `www.`, `m.`, `mobile.`, `amp.` or `www2.` (when
+    what is left still has a dot), so a mobile and a desktop link name the same outlet."""
+    host = host.lower().rstrip(".")
+    for prefix in _HOST_PREFIXES:
+        if host.startswith(prefix) and host.count(".") >= 2:
+            return host[len(prefix) :]
+    return host
+
+
 def canonical_url(url: str) -> str:
     """One form for every link to the same article: https, lower-case host without `www.`,
     `m.` or `amp.`, no default port, fragment, tracking parameters, AMP switches or `amp`
@@ -68,11 +78,7 @@ def canonical_url(url: str) -> str:
         port = parts.port if parts.port not in (None, 80, 443) else None
     except ValueError:  # not a URL one can split (a bad IPv6 literal, a port out of range)
         return url.strip()
-    host = (parts.hostname or "").lower().rstrip(".")
-    for prefix in _HOST_PREFIXES:
-        if host.startswith(prefix) and host.count(".") >= 2:
-            host = host[len(prefix) :]
-            break
+    host = canonical_host(parts.hostname or "")
     netloc = f"{host}:{port}" if port else host
     kept = []
     for key, value in parse_qsl(parts.query, keep_blank_values=True):

@@ -28,7 +28,7 @@ from urllib.parse import urlsplit
 from monitor.config import EvaluationConfig
 from monitor.evaluation.facts import Fact, extract
 from monitor.evaluation.fidelity import Change, changes
-from monitor.records import OFFICIAL, EnrichedMention
+from monitor.records import OFFICIAL, EnrichedMention, canonical_host
 from monitor.store.base import MentionFilter, MentionStore
 from monitor.text.words import content_stems
 
@@ -47,9 +47,7 @@ def outlet(item: EnrichedMention) -> str:
     """Who published a mention: a news site's domain, an account, or the source."""
     m = item.mention
     if m.channel == NEWS and m.url:
-        host = (urlsplit(m.url).hostname or "").lower()
-        for prefix in ("www.", "m.", "amp."):
-            host = host.removeprefix(prefix)
+        host = canonical_host(urlsplit(m.url).hostname or "")
         if host:
             return host
     if m.author:
