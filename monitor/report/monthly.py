@@ -113,7 +113,9 @@ def trend_table(report: MonthlyReport, say: Messages) -> Table:
         return (
             p.name or say("report.all"),
             *(
-                f"{say.number(f.volume)} · {_signed(f.sentiment.value, say)}" if f.sentiment.value is not None else "0"
+                # A month with mentions but none scored for sentiment keeps its volume.
+                f"{say.number(f.volume)} · "
+                + (_signed(f.sentiment.value, say) if f.sentiment.value is not None else "–")
                 for f in history
             ),
         )
