@@ -33,9 +33,11 @@ def _respond(args: argparse.Namespace, out: TextIO) -> int:
     from monitor.app import open_store
     from monitor.cli.moments import parse_moment
     from monitor.db import StateDB
+    from monitor.digest.templating import web_url
     from monitor.evaluation.responses import ResponseTracker
     from monitor.i18n import Messages
     from monitor.incidents.views import SHORT_ID
+    from monitor.rules.base import subject_filter
 
     config = config_of(args)
     say = Messages(config.monitor.language, config.monitor.timezone)
@@ -44,12 +46,12 @@ def _respond(args: argparse.Namespace, out: TextIO) -> int:
         at = parse_moment(args.at, config.monitor.timezone) if args.at else None
     except ValueError as exc:
         raise UsageError(str(exc)) from None
-    if not args.url.startswith(("http://", "https://")):
+    if web_url(args.url) is None:
         raise UsageError(say("responses.bad_url", url=args.url))
     store = open_store(config)
     state = StateDB(config.data_dir / "state.sqlite3")
     try:
-        tracker = ResponseTracker(config, store, state, say=say)
+        tracker = ResponseTracker(config, store, state, say=say, subject=subject_filter)
         try:
             response = tracker.respond(args.id, args.url, now, at=at, by=args.by or getpass.getuser())
         except KeyError as exc:

@@ -74,15 +74,9 @@ STORIES = 20
 # Official mentions read per incident when looking for responses.
 CANDIDATES = 200
 
-# What the public said about an incident's subject, from its rule and group (None: unknown).
+# What the public said about an incident's subject, from its rule and group (None: unknown):
+# `monitor.rules.base.subject_filter`, passed in because the rules sit above this layer.
 SubjectOf = Callable[[RuleOptions, str], MentionFilter | None]
-
-
-def watchlist_subject(rule: RuleOptions, group_key: str) -> MentionFilter | None:
-    """The public mentions of the rule's watchlists (rules/base.py gives the rule's full scope)."""
-    if not rule.watched_watchlists:
-        return None
-    return MentionFilter(watchlists=rule.watched_watchlists, exclude_roles=(OFFICIAL,))
 
 
 @dataclass(frozen=True)
@@ -241,7 +235,7 @@ class ResponseTracker:
         *,
         outbox: Outbox | None = None,
         say: Messages | None = None,
-        subject: SubjectOf = watchlist_subject,
+        subject: SubjectOf,
     ):
         self.config = config
         self.options = config.evaluation
@@ -275,12 +269,11 @@ class ResponseTracker:
             return ()
         return tuple(story for story, _ in self.store.terms("story_id", MentionFilter(ids=ids), size=STORIES))
 
-    def discover(self, row: IncidentRow, now: datetime) -> list[Response]:
+    def discover(self, row: IncidentRow, now: datetime, scope: MentionFilter | None) -> list[Response]:
         """Official mentions published while the incident was open that match its watchlists or
-        its stories; the new ones are recorded."""
+        its stories (`scope`: its `subject`); the new ones are recorded."""
         incident = row.incident
         until = min(incident.resolved_at or now, now)
-        scope = self.subject(incident)
         if scope is None or until <= incident.opened_at:
             return []
         official = MentionFilter(since=incident.opened_at, until=until, roles=(OFFICIAL,))
@@ -326,15 +319,12 @@ class ResponseTracker:
         negatives = [n for _, n in self.store.histogram(replace(window, sentiment=("negative",)), minute)]
         return [Hour(sum(totals[h * 60 : h * 60 + 60]), sum(negatives[h * 60 : h * 60 + 60])) for h in range(hours)]
 
-    def assess(self, status: ResponseStatus, now: datetime) -> Effect | None:
+    def assess(self, status: ResponseStatus, now: datetime, scope: MentionFilter | None) -> Effect | None:
         """The effect of the first response, once its window has passed (None before, or when
-        the incident's subject is unknown)."""
+        the incident's subject, `scope`, is unknown)."""
         first, incident = status.first, status.incident
         window = self.options.response_window
-        if first is None or first.published_at + window > now:
-            return None
-        scope = self.subject(incident)
-        if scope is None:
+        if first is None or first.published_at + window > now or scope is None:
             return None
         rule = self._rule(incident.rule)
         onset = incident.opened_at - (rule.evaluation_window if rule else timedelta(0))
@@ -374,9 +364,11 @@ class ResponseTracker:
             row = self.incidents.get(incident_id)
             if row is None:
                 continue
-            self.discover(row, now)
+            # The subject once per incident: it may read the incident's stories from the store.
+            scope = self.subject(row.incident)
+            self.discover(row, now, scope)
             status = self.book.status(row.incident)
-            effect = self.assess(status, now)
+            effect = self.assess(status, now, scope)
             if effect is None:
                 continue
             alert = self._alert(row, status, effect, now)
@@ -435,10 +427,11 @@ class ResponseTracker:
             incident = row.incident
             if not since <= incident.opened_at < until:
                 continue
-            if self.book.effect(incident.id) is None:
-                self.discover(row, now)
+            scope = self.subject(incident) if self.book.effect(incident.id) is None else None
+            if scope is not None:
+                self.discover(row, now, scope)
             status = self.book.status(incident)
             if status.effect is None and status.first is not None:
-                status = replace(status, effect=self.assess(status, now))
+                status = replace(status, effect=self.assess(status, now, scope))
             found.append(status)
         return found
