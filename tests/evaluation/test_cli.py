@@ -124,7 +124,9 @@ def test_incidents_respond_records_a_link_by_hand(config_path: Path, capsys: pyt
         run(config_path, "incidents", "respond", row.incident.id[:8], "--url", "https://x.id", "--at", "kemarin")[0]
         == 2
     )
-    capsys.readouterr()
+    # Each refusal says what was wrong, in the user's terms.
+    err = capsys.readouterr().err
+    assert "instagram.com/p/x" in err and "kemarin" in err
 
 
 def test_the_service_judges_a_response_when_it_evaluates(config_path: Path) -> None:
