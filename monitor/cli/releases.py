@@ -12,8 +12,6 @@ if TYPE_CHECKING:
     from monitor.evaluation.pickup import ReleaseReport
     from monitor.i18n import Messages
 
-SHORT_ID = 8
-
 
 def register(sub: Subparsers) -> None:
     releases = sub.add_parser("releases", help="rilis resmi: siapa yang memuat, dan apakah faktanya utuh")
@@ -51,8 +49,10 @@ def summary(report: ReleaseReport, say: Messages) -> str:
 
 def _list(args: argparse.Namespace, out: TextIO) -> int:
     from monitor.app import open_store
+    from monitor.digest.templating import clip
     from monitor.evaluation.pickup import releases_between
     from monitor.i18n import Messages
+    from monitor.incidents.views import SHORT_ID
 
     config = config_of(args)
     say = Messages(config.monitor.language, config.monitor.timezone)
@@ -66,8 +66,7 @@ def _list(args: argparse.Namespace, out: TextIO) -> int:
         print(say("releases.none", since=say.duration(args.since)), file=out)
         return EXIT_OK
     for report in reversed(reports):
-        title = " ".join(report.title.split())
-        print(f"{report.id[:SHORT_ID]}  {say.time(report.published_at)}  {title[:100]}", file=out)
+        print(f"{report.id[:SHORT_ID]}  {say.time(report.published_at)}  {clip(report.title, 100)}", file=out)
         print(f"          {summary(report, say)}", file=out)
     return EXIT_OK
 
@@ -99,6 +98,8 @@ def _quote(text: str) -> str:
 
 def render(report: ReleaseReport, say: Messages) -> str:
     """A release, its key facts, what changed them (both sentences) and its coverage, for a terminal."""
+    from monitor.digest.templating import clip
+
     m = report.release.mention
     lines = [
         say("releases.show.title", title=" ".join(report.title.split())),
@@ -121,7 +122,7 @@ def render(report: ReleaseReport, say: Messages) -> str:
         lines += ["", say("releases.show.coverage")]
         for pickup in report.pickups:
             item = pickup.mention.mention
-            title = " ".join((item.title or item.text).split())[:90]
+            title = clip(item.title or item.text, 90)
             mark = " ⚠" if pickup.changes else ""
             lines.append(f"  {say.time(item.published_at, with_date=False)}  {pickup.outlet}  {title}{mark}")
     return "\n".join(lines)
