@@ -29,7 +29,9 @@ class OfficialVoices:
 
     def role(self, mention: Mention) -> str | None:
         # Any source that carried it: the ministry's feed may come second, after a search.
-        if any(s in self.sources for s in mention.sources) or handle(mention.author) in self.accounts:
+        if any(s in self.sources for s in mention.sources) or (
+            self.accounts and handle(mention.author) in self.accounts
+        ):
             return OFFICIAL
         return mention.role
 

@@ -210,6 +210,7 @@ class SqliteStore:
             "author": flt.authors,
             "sentiment": flt.sentiment,
             "story_id": flt.stories,
+            "role": flt.roles,
         }
         for column, values in scalar.items():
             if values:
@@ -220,9 +221,6 @@ class SqliteStore:
                 marks = ",".join("?" * len(values))
                 clauses.append(f"EXISTS (SELECT 1 FROM json_each(m.{column}) WHERE value IN ({marks}))")
                 params.extend(values)
-        if flt.roles:
-            clauses.append(f"m.role IN ({','.join('?' * len(flt.roles))})")
-            params.extend(flt.roles)
         if flt.exclude_roles:
             # A mention without a role (NULL) is never excluded.
             clauses.append(f"(m.role IS NULL OR m.role NOT IN ({','.join('?' * len(flt.exclude_roles))}))")
